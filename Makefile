@@ -1,0 +1,59 @@
+# The two commands: `make run` and `make test`. Everything else is set up on the way.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+export PORT ?= 8000
+export SIMULATOR_PORT ?= 8001
+export REDIS_URL ?= redis://127.0.0.1:6379/0
+export PYTHAINLP_READ_ONLY := 1
+
+.PHONY: run test setup redis lint format bench fuzz docs clean chromium
+
+setup: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed (apt-get install python3.11 python3.11-venv)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV) || { echo "venv failed: apt-get install python3.11-venv"; exit 1; }
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e ".[test]"
+	@touch $(STAMP)
+
+redis: setup
+	@PYTHON=$(PY) scripts/ensure-redis.sh
+
+chromium:
+	@scripts/ensure-chromium.sh
+
+run: setup redis
+	$(VENV)/bin/itabot demo --statuses
+	@echo ""
+	@echo "  LINE simulator (chat as any user):  http://127.0.0.1:$(SIMULATOR_PORT)/"
+	@echo "  Bot web (admin pages):              http://127.0.0.1:$(PORT)/"
+	@echo ""
+	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho -f Procfile.demo start
+
+test: setup redis chromium
+	PATH=$(VENV)/bin:$$PATH $(PY) -m pytest -q $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check bot handlers jobs store tests bench scripts
+	$(VENV)/bin/ruff format --check bot handlers jobs store tests bench scripts
+
+format:
+	$(VENV)/bin/ruff format bot handlers jobs store tests bench scripts
+	$(VENV)/bin/ruff check --fix bot handlers jobs store tests bench scripts
+
+bench: setup redis
+	PATH=$(VENV)/bin:$$PATH $(PY) -m bench.run
+
+fuzz: setup redis
+	PATH=$(VENV)/bin:$$PATH ITABOT_FUZZ_EXAMPLES=$${ITABOT_FUZZ_EXAMPLES:-100000} $(PY) -m pytest -q tests/test_fuzz_webhook.py
+
+docs: setup redis chromium
+	PATH=$(VENV)/bin:$$PATH $(PY) scripts/render_memo_docs.py
+	PATH=$(VENV)/bin:$$PATH $(PY) scripts/screenshots.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache memos

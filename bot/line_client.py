@@ -1,0 +1,103 @@
+"""The LINE Messaging API client: the official line-bot-sdk v3, pointed by LINE_API_URL.
+
+Messages travel through the project as plain LINE JSON dicts (easy to queue, test and
+validate); they become SDK request models only here, at the edge.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from bot.config import Settings
+
+log = logging.getLogger("itabot.line")
+
+REQUEST_TIMEOUT = (3.0, 10.0)  # connect, read (seconds)
+
+
+@dataclass(frozen=True)
+class LineError(Exception):
+    """LINE answered with an error status."""
+
+    status: int
+    body: str
+
+    @property
+    def retryable(self) -> bool:
+        return self.status == 429 or self.status >= 500
+
+    def __str__(self) -> str:
+        return f"LINE API {self.status}: {self.body[:500]}"
+
+
+@functools.cache
+def _api(host: str, token: str) -> Any:
+    # Imported here: the SDK costs about a second to import, and only senders need it.
+    from linebot.v3.messaging import ApiClient, Configuration, MessagingApi
+
+    return MessagingApi(ApiClient(Configuration(host=host, access_token=token)))
+
+
+def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    from linebot.v3.messaging import ApiException
+
+    try:
+        return fn(*args, _request_timeout=REQUEST_TIMEOUT, **kwargs)
+    except ApiException as exc:
+        raise LineError(int(exc.status or 0), str(exc.body or exc.reason or "")) from None
+
+
+class LineClient:
+    def __init__(self, settings: Settings):
+        self._api = _api(settings.line_api_url, settings.access_token)
+
+    def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> None:
+        from linebot.v3.messaging import ReplyMessageRequest
+
+        request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
+        _call(self._api.reply_message, request)
+
+    def push(self, to: str, messages: list[dict[str, Any]], retry_key: str) -> None:
+        """Push once: a retry with the same key is answered 409 by LINE and not delivered twice."""
+        from linebot.v3.messaging import PushMessageRequest
+
+        request = PushMessageRequest.from_dict({"to": to, "messages": messages})
+        try:
+            _call(self._api.push_message, request, x_line_retry_key=retry_key)
+        except LineError as exc:
+            if exc.status != 409:  # 409: this retry key was accepted before
+                raise
+
+    def multicast(self, to: list[str], messages: list[dict[str, Any]], retry_key: str) -> None:
+        from linebot.v3.messaging import MulticastRequest
+
+        request = MulticastRequest.from_dict({"to": to, "messages": messages})
+        try:
+            _call(self._api.multicast, request, x_line_retry_key=retry_key)
+        except LineError as exc:
+            if exc.status != 409:
+                raise
+
+    def profile_name(self, user_id: str) -> str:
+        try:
+            return _call(self._api.get_profile, user_id).display_name or ""
+        except LineError:
+            return ""
+
+    def show_loading(self, user_id: str, seconds: int = 5) -> None:
+        from linebot.v3.messaging import ShowLoadingAnimationRequest
+
+        try:
+            _call(
+                self._api.show_loading_animation,
+                ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds),
+            )
+        except LineError as exc:  # cosmetic: never fail an event over it
+            log.info("loading animation refused: %s", exc)
+
+    @property
+    def sdk(self) -> Any:
+        return self._api

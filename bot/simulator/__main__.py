@@ -1,0 +1,3 @@
+from bot.simulator.server import main
+
+main()

@@ -1,0 +1,259 @@
+"""The simulator's memory: users, what they received, tokens, retry keys, calls, faults.
+
+Everything lives in one object guarded by one lock; the Flask handlers hold the lock only
+for bookkeeping, never while a webhook is in flight (the bot calls back in meanwhile).
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.simulator import webhook
+
+FAULT_MODES = ("reject", "accept_then_fail", "timeout")
+
+
+@dataclass
+class User:
+    user_id: str
+    name: str
+    created: float
+    # None: never followed; True: friend; False: blocked (unfollowed). LINE accepts pushes to
+    # a user who blocked the bot but does not deliver them; so does the simulator.
+    followed: bool | None = None
+    loading_until: float = 0.0
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "userId": self.user_id,
+            "name": self.name,
+            "followed": self.followed,
+            "loadingUntil": self.loading_until,
+        }
+
+
+@dataclass
+class Delivery:
+    """One message as the user received it."""
+
+    seq: int
+    id: str
+    user_id: str
+    message: dict[str, Any]
+    via: str  # reply | push | multicast
+    time: float
+    request_id: str
+    quote_token: str
+    retry_key: str | None = None
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "id": self.id,
+            "userId": self.user_id,
+            "message": self.message,
+            "via": self.via,
+            "time": self.time,
+            "requestId": self.request_id,
+            "retryKey": self.retry_key,
+        }
+
+
+@dataclass
+class SentEvent:
+    """One webhook event the simulator sent (on behalf of a user)."""
+
+    seq: int
+    event: dict[str, Any]
+    user_id: str | None
+    time: float
+    status: int | None = None  # the bot's HTTP answer; None while the POST is in flight
+    response: str = ""
+    deliveries: list[dict[str, Any]] = field(default_factory=list)  # each POST: status, time
+    display_text: str | None = None  # what the chat shows for a postback (not sent to the bot)
+
+    def public(self) -> dict[str, Any]:
+        return {
+            "seq": self.seq,
+            "event": self.event,
+            "userId": self.user_id,
+            "time": self.time,
+            "status": self.status,
+            "response": self.response,
+            "deliveries": self.deliveries,
+            "displayText": self.display_text,
+        }
+
+
+@dataclass
+class Fault:
+    status: int
+    count: int
+    path_prefix: str = "/v2/"
+    mode: str = "reject"
+    delay: float = 0.0
+
+
+@dataclass
+class RichMenu:
+    rich_menu_id: str
+    body: dict[str, Any]
+    image: bytes | None = None
+    image_type: str = ""
+
+
+class SimState:
+    def __init__(self, reply_token_ttl: float = 120.0):
+        self.lock = threading.RLock()
+        self.reply_token_ttl = reply_token_ttl
+        self.rich_menus: dict[str, RichMenu] = {}
+        self.default_rich_menu: str | None = None
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget users, messages, events, calls, tokens, retry keys and faults.
+
+        Rich menus stay: the bot creates them once at start-up, not per test."""
+        with self.lock:
+            self.seq = 0
+            self.users: dict[str, User] = {}
+            self.deliveries: list[Delivery] = []
+            self.events: dict[str, SentEvent] = {}
+            self.reply_tokens: dict[str, tuple[str, float, bool]] = {}
+            self.retry_keys: dict[str, tuple[str, list[dict[str, str]]]] = {}
+            self.calls: list[dict[str, Any]] = []
+            self.faults: list[Fault] = []
+            self.contents: dict[str, tuple[bytes, str]] = {}
+
+    def next_seq(self) -> int:
+        with self.lock:
+            self.seq += 1
+            return self.seq
+
+    # users -------------------------------------------------------------------------------
+    def create_user(self, name: str) -> User:
+        with self.lock:
+            user = User(webhook.new_user_id(), name, time.time())
+            self.users[user.user_id] = user
+            return user
+
+    def ensure_user(self, user_id: str) -> User:
+        """A user the bot addresses but the simulator never saw (e.g. after a reset)."""
+        with self.lock:
+            user = self.users.get(user_id)
+            if user is None:
+                user = User(user_id, "ผู้ใช้ " + user_id[1:8], time.time(), followed=True)
+                self.users[user_id] = user
+            return user
+
+    # reply tokens ------------------------------------------------------------------------
+    def issue_reply_token(self, user_id: str) -> str:
+        with self.lock:
+            token = webhook.new_reply_token()
+            self.reply_tokens[token] = (user_id, time.monotonic(), False)
+            return token
+
+    def consume_reply_token(self, token: str) -> str | None:
+        """The token's user, if the token is known, unused and fresh; it is then used up."""
+        with self.lock:
+            entry = self.reply_tokens.get(token)
+            if entry is None:
+                return None
+            user_id, issued, used = entry
+            if used or time.monotonic() - issued > self.reply_token_ttl:
+                return None
+            self.reply_tokens[token] = (user_id, issued, True)
+            return user_id
+
+    # deliveries --------------------------------------------------------------------------
+    def deliver(
+        self,
+        user_ids: list[str],
+        messages: list[dict[str, Any]],
+        via: str,
+        request_id: str,
+        retry_key: str | None = None,
+    ) -> list[dict[str, str]]:
+        """Store messages as received; returns LINE's `sentMessages` (of the first user)."""
+        sent: list[dict[str, str]] = []
+        with self.lock:
+            for index, user_id in enumerate(user_ids):
+                user = self.ensure_user(user_id)
+                for message in messages:
+                    delivery = Delivery(
+                        seq=self.next_seq(),
+                        id=webhook.new_message_id(),
+                        user_id=user_id,
+                        message=message,
+                        via=via,
+                        time=time.time(),
+                        request_id=request_id,
+                        quote_token=webhook.new_quote_token(),
+                        retry_key=retry_key,
+                    )
+                    if index == 0:
+                        sent.append({"id": delivery.id, "quoteToken": delivery.quote_token})
+                    if user.followed is not False:
+                        self.deliveries.append(delivery)
+                user.loading_until = 0.0  # a message ends the typing indicator, as in LINE
+        return sent
+
+    def messages(self, user_id: str, since: int = 0) -> list[dict[str, Any]]:
+        with self.lock:
+            return [d.public() for d in self.deliveries if d.user_id == user_id and d.seq > since]
+
+    # retry keys --------------------------------------------------------------------------
+    def accepted_retry_key(self, key: str) -> tuple[str, list[dict[str, str]]] | None:
+        with self.lock:
+            return self.retry_keys.get(key)
+
+    def accept_retry_key(self, key: str, request_id: str, sent: list[dict[str, str]]) -> None:
+        with self.lock:
+            self.retry_keys[key] = (request_id, sent)
+
+    # events ------------------------------------------------------------------------------
+    def record_event(
+        self, event: dict[str, Any], user_id: str | None, display_text: str | None = None
+    ) -> SentEvent:
+        with self.lock:
+            sent = SentEvent(self.next_seq(), event, user_id, time.time())
+            sent.display_text = display_text
+            self.events[event["webhookEventId"]] = sent
+            return sent
+
+    def events_of(self, user_id: str) -> list[SentEvent]:
+        with self.lock:
+            return [e for e in self.events.values() if e.user_id == user_id]
+
+    # calls and faults --------------------------------------------------------------------
+    def record_call(self, call: dict[str, Any]) -> None:
+        with self.lock:
+            call["seq"] = self.next_seq()
+            self.calls.append(call)
+
+    def add_fault(self, fault: Fault) -> None:
+        with self.lock:
+            self.faults.append(fault)
+
+    def take_fault(self, path: str) -> Fault | None:
+        """The first armed fault for this path, its count decremented."""
+        with self.lock:
+            for fault in self.faults:
+                if fault.count > 0 and path.startswith(fault.path_prefix):
+                    fault.count -= 1
+                    if fault.count == 0:
+                        self.faults.remove(fault)
+                    return fault
+            return None
+
+    def faults_public(self) -> list[dict[str, Any]]:
+        with self.lock:
+            return [asdict(f) for f in self.faults]
+
+
+def new_request_id() -> str:
+    return str(uuid.uuid4())

@@ -1,0 +1,13 @@
+"""The planning officer's web pages (progress, history, memo versions, people)."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from bot.config import Settings
+
+
+def register(app: Flask, settings: Settings) -> None:
+    from bot.web import pages
+
+    pages.register(app, settings)

@@ -1,0 +1,194 @@
+"""Staff report status: by tapping (Flex carousel, quick replies) or by typing Thai text."""
+
+from __future__ import annotations
+
+from bot import messages as m
+from bot import texts
+from handlers import postback
+from handlers.context import Context
+from handlers.parse import MeasureRef, ParsedReport, parse_report
+from store import status as status_store
+from store.plan import Measure, Plan
+from store.statuses import STATUSES
+
+STATUS_BUTTON_STYLE = {"not_started": "secondary", "in_progress": "secondary", "done": "primary"}
+
+
+def _title(measure: Measure) -> str:
+    return measure.short_title or measure.title
+
+
+def _refs(plan: Plan) -> list[MeasureRef]:
+    return [MeasureRef(x.id, x.title, x.short_title) for x in plan.measures]
+
+
+def _pb(ctx: Context, *parts: str) -> str:
+    return postback.encode(ctx.settings.signing_key, ctx.org, ctx.user_id, *parts)
+
+
+def status_quick_replies(ctx: Context, ids: list[str]) -> list[dict]:
+    joined = ",".join(ids)
+    refs = " ".join(texts.measure_ref(i) for i in ids)
+    return [
+        m.qr_postback(texts.STATUS_SHORT[s], _pb(ctx, "st", joined, s), f"{refs} {texts.STATUS_LABEL[s]}")
+        for s in STATUSES
+    ]
+
+
+def measure_quick_replies(ctx: Context, ids: list[str], status_hint: str | None) -> list[dict]:
+    plan = ctx.plan
+    assert plan is not None
+    items = []
+    for measure_id in ids[:13]:
+        measure = plan.measure(measure_id)
+        label = f"{texts.measure_ref(measure_id)} {_title(measure) if measure else ''}"
+        if status_hint:
+            data = _pb(ctx, "st", measure_id, status_hint)
+            items.append(m.qr_postback(label, data, f"{texts.measure_ref(measure_id)} {texts.STATUS_LABEL[status_hint]}"))
+        else:
+            items.append(m.qr_postback(label, _pb(ctx, "ask", measure_id), texts.measure_ref(measure_id)))
+    return items
+
+
+def show_carousel(ctx: Context) -> None:
+    plan, person = ctx.plan, ctx.person
+    assert plan is not None
+    if person is None or not person.division:
+        ctx.reply(m.text(texts.NOT_STAFF))
+        return
+    own = plan.measures_of(person.division)
+    if not own:
+        ctx.reply(m.text(texts.NO_MEASURES))
+        return
+    matrix = status_store.read_matrix(ctx.r, plan)
+    bubbles = []
+    for measure in own[:12]:
+        cell = matrix.cell(measure.id, person.division)
+        buttons = [
+            m.postback_button(
+                ("✓ " if cell.status == s else "") + texts.STATUS_SHORT[s],
+                _pb(ctx, "st", measure.id, s),
+                style="primary" if cell.status == s else "secondary",
+                color=m.COLOR[s] if cell.status == s else None,
+                display=f"{texts.measure_ref(measure.id)} {texts.STATUS_LABEL[s]}",
+            )
+            for s in STATUSES
+        ]
+        bubbles.append(m.measure_bubble(measure.id, measure.title, cell.status, cell.note, buttons))
+    ctx.reply(m.flex(texts.carousel_alt(person.division), m.carousel(bubbles)))
+
+
+def report_text(ctx: Context, text: str) -> None:
+    plan, person = ctx.plan, ctx.person
+    assert plan is not None and person is not None and person.division
+    own_ids = [x.id for x in plan.measures_of(person.division)]
+    parsed = parse_report(text, _refs(plan), own_ids)
+    if parsed.problem:
+        _ask_back(ctx, parsed, own_ids)
+        return
+    note = parsed.note
+    if parsed.percent is not None and 0 < parsed.percent < 100:
+        progress = f"ความคืบหน้า {parsed.percent}%"
+        note = f"{progress}; {note}" if note else progress
+    apply(ctx, parsed.updates, note, source=text)
+
+
+def _ask_back(ctx: Context, parsed: ParsedReport, own_ids: list[str]) -> None:
+    plan = ctx.plan
+    assert plan is not None
+    problem = parsed.problem
+    if problem == "no_status":
+        ids = [i for i in (parsed.candidates or [u for u, _ in parsed.updates]) if i in own_ids] or own_ids
+        refs = " ".join(texts.measure_ref(i) for i in ids)
+        ctx.reply(m.text(texts.ASK_STATUS.format(refs=refs), status_quick_replies(ctx, ids[:5])))
+    elif problem == "conflict":
+        ids = [i for i in parsed.candidates if i in own_ids] or own_ids
+        refs = " ".join(texts.measure_ref(i) for i in ids)
+        ctx.reply(m.text(texts.ASK_CONFLICT.format(refs=refs), status_quick_replies(ctx, ids[:5])))
+    elif problem == "unknown_measure":
+        ctx.reply(
+            m.text(
+                texts.ask_unknown(parsed.unknown_numbers, len(plan.measures)),
+                measure_quick_replies(ctx, own_ids, parsed.status_hint),
+            )
+        )
+    elif problem == "ambiguous_measure":
+        ids = [i for i in parsed.candidates if i in own_ids] or own_ids
+        ctx.reply(m.text(texts.ASK_AMBIGUOUS, measure_quick_replies(ctx, ids, parsed.status_hint)))
+    elif parsed.status_hint:  # a status without a measure
+        ctx.reply(m.text(texts.ASK_MEASURE, measure_quick_replies(ctx, own_ids, parsed.status_hint)))
+    else:
+        ctx.reply(
+            m.text(texts.NOT_UNDERSTOOD, [m.qr_message(texts.QR_REPORT), m.qr_message(texts.QR_HELP)])
+        )
+
+
+def apply(ctx: Context, updates: list[tuple[str, str]], note: str | None, *, source: str) -> None:
+    """Write owned cells that change; refuse the rest with the reason; confirm in one message."""
+    plan, person = ctx.plan, ctx.person
+    assert plan is not None and person is not None and person.division
+    division = person.division
+    owned = [(mid, s) for mid, s in updates if division in (plan.measure(mid).owners if plan.measure(mid) else [])]
+    refused = [mid for mid, _ in updates if mid not in {o for o, _ in owned}]
+    matrix = status_store.read_matrix(ctx.r, plan)
+    changes = []
+    same = []
+    for mid, new in owned:
+        cell = matrix.cell(mid, division)
+        if cell.status == new and (not note or note == cell.note):
+            same.append((mid, new))
+            continue
+        changes.append(status_store.Change(mid, division, new, note or (cell.note if cell.status == new else None)))
+    parts: list[str] = []
+    if changes:
+        result = status_store.apply_changes(
+            ctx.r, ctx.org, changes, user_id=ctx.user_id, user_name=person.name,
+            source=source, event_id=ctx.event_id, at=ctx.now,
+        )
+        if not result.applied:
+            return  # this event was applied before: LINE redelivered it; say nothing twice
+        lines = [(c.measure, _title(plan.measure(c.measure)), c.status) for c in changes]
+        parts.append(texts.confirm_change(lines, division, note))
+    for mid, s in same:
+        parts.append(texts.unchanged(mid, _title(plan.measure(mid)), s))
+    if refused:
+        parts.append(texts.not_owned(refused, division))
+    quick = [m.qr_message(texts.QR_UNDO)] if changes else []
+    quick += [m.qr_message(texts.QR_REPORT)]
+    ctx.reply(m.text("\n\n".join(parts), quick))
+
+
+def tap(ctx: Context, parts: list[str]) -> None:
+    """Postbacks: st|ids|status (set), ask|id (ask the status of one measure)."""
+    plan, person = ctx.plan, ctx.person
+    assert plan is not None
+    if person is None or not person.division:
+        ctx.reply(m.text(texts.NOT_STAFF))
+        return
+    if parts[0] == "ask" and len(parts) == 2 and plan.measure(parts[1]):
+        measure = plan.measure(parts[1])
+        ctx.reply(
+            m.text(texts.ASK_STATUS.format(refs=f"{texts.measure_ref(measure.id)} {_title(measure)}"),
+                   status_quick_replies(ctx, [measure.id]))
+        )
+        return
+    if parts[0] == "st" and len(parts) == 3 and parts[2] in STATUSES:
+        ids = [i for i in parts[1].split(",") if plan.measure(i)]
+        if ids:
+            refs = " ".join(texts.measure_ref(i) for i in ids)
+            apply(ctx, [(i, parts[2]) for i in ids], None, source=f"[แตะปุ่ม] {refs} {texts.STATUS_LABEL[parts[2]]}")
+            return
+    ctx.reply(m.text(texts.STALE_BUTTON))
+
+
+def undo(ctx: Context, source: str) -> None:
+    plan = ctx.plan
+    assert plan is not None
+    result = status_store.undo_last(ctx.r, ctx.org, ctx.user_id, source=source, event_id=ctx.event_id, at=ctx.now)
+    if result.duplicate:
+        return
+    if not result.applied:
+        ctx.reply(m.text(texts.NOTHING_TO_UNDO))
+        return
+    lines = [(mid, _title(plan.measure(mid)) if plan.measure(mid) else "", s) for mid, _d, s in result.restored]
+    ctx.reply(m.text(texts.undone(lines, len(result.skipped)), [m.qr_message(texts.QR_REPORT)]))

@@ -1,0 +1,110 @@
+"""Who hears about a memo version, and when: the review chain's pushes.
+
+Every push's retry key is fixed by (organisation, version, step, purpose), so whatever
+re-runs (a killed worker, a double tap, a redelivered event) LINE delivers it once.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+import redis
+
+from bot import memo_messages, texts
+from bot import messages as m
+from bot.config import Settings
+from handlers import postback
+from jobs import deliver
+from store import people, plans, versions
+from store import status as status_store
+from store.status import Matrix
+
+log = logging.getLogger("itabot.chain")
+
+
+def retry_key(org: str, purpose: str) -> str:
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"itabot:{org}:{purpose}"))
+
+
+def _send(settings: Settings, org: str, to: list[str], messages: list[dict], purpose: str) -> None:
+    if to:
+        deliver.enqueue(to, messages, retry_key(org, purpose), settings)
+
+
+def _frozen_matrix(r: redis.Redis, org: str, version: int) -> Matrix | None:
+    import json
+
+    plan = plans.get_plan(r, org)
+    record = versions.info(r, org, version)
+    if plan is None or not record.get("snapshot"):
+        return None
+    matrix = Matrix(plan)
+    for entry in json.loads(record["snapshot"])["measures"]:
+        for division, state in entry["divisions"].items():
+            matrix.cells[(entry["id"], division)] = status_store.Cell(entry["id"], division, state)
+    return matrix
+
+
+def request_messages(settings: Settings, r: redis.Redis, org: str, version: int, step: int, user_id: str) -> list[dict]:
+    plan = plans.get_plan(r, org)
+    matrix = _frozen_matrix(r, org, version)
+    assert plan is not None and matrix is not None
+    record = versions.info(r, org, version)
+    memo_date = record.get("memo_date_thai") or record.get("memo_date", "")
+    key = settings.signing_key
+    approve = postback.encode(key, org, user_id, "rv", str(version), str(step), "approve")
+    reject = postback.encode(key, org, user_id, "rv", str(version), str(step), "reject")
+    return memo_messages.review_request(settings, plan, matrix, version, memo_date, step, approve, reject)
+
+
+def request_review(settings: Settings, r: redis.Redis, org: str, version: int, *, nudge_days: int = 0) -> bool:
+    """Send the memo to whoever holds the current step; tell the admins if nobody does."""
+    chain = versions.chain(r, org, version)
+    if chain is None or chain.state != versions.IN_REVIEW:
+        return False
+    step = chain.steps[chain.step]
+    holder = people.holder_of(r, org, step.position)
+    if holder is None:
+        admins = [p.user_id for p in people.admins(r, org)]
+        _send(settings, org, admins, [m.text(texts.nobody_holds(step.position, version))],
+              f"v{version}-s{chain.step}-nobody")
+        return False
+    messages = request_messages(settings, r, org, version, chain.step, holder.user_id)
+    if nudge_days:
+        messages = [m.text(texts.review_nudge(version, nudge_days))] + messages[2:]
+        purpose = f"v{version}-s{chain.step}-nudge{nudge_days}-{holder.user_id}"
+    else:
+        purpose = f"v{version}-s{chain.step}-request-{holder.user_id}"
+    _send(settings, org, [holder.user_id], messages, purpose)
+    return True
+
+
+def announce_returned(settings: Settings, r: redis.Redis, org: str, version: int) -> None:
+    chain = versions.chain(r, org, version)
+    if chain is None:
+        return
+    step = chain.steps[chain.step]
+    text = texts.returned_to_author(version, step.position, step.name, step.comment or "")
+    admins = [p.user_id for p in people.admins(r, org)]
+    _send(settings, org, admins, [m.text(text)], f"v{version}-returned")
+
+
+def announce_end(settings: Settings, r: redis.Redis, org: str, version: int) -> None:
+    """Approved: the final memo to every admin and reviewer. Not approved: tell the author why."""
+    plan = plans.get_plan(r, org)
+    chain = versions.chain(r, org, version)
+    if plan is None or chain is None:
+        return
+    everyone = people.all_people(r, org)
+    admins = [p.user_id for p in everyone if p.admin]
+    if chain.state == versions.APPROVED:
+        reviewers = [p.user_id for p in everyone if p.positions]
+        headline = texts.final_approved(version, plan.org.name)
+        messages = [m.text(headline)] + memo_messages.final_links(settings, plan, version, headline)
+        _send(settings, org, list(dict.fromkeys(admins + reviewers)), messages, f"v{version}-final")
+    elif chain.state == versions.REJECTED:
+        last = chain.steps[-1]
+        headline = texts.final_rejected(version, last.position, last.comment or "")
+        messages = [m.text(headline)] + memo_messages.final_links(settings, plan, version, headline)
+        _send(settings, org, admins, messages, f"v{version}-rejected")

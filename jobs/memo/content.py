@@ -1,0 +1,288 @@
+"""What the memo says: every sentence and cell, built once from the plan and the store.
+
+Both outputs (the typst PDF and the python-docx DOCX) draw the same `Document`, so the two can
+never disagree on wording, numbering or digits. Everything here is plain JSON-able data; the
+typst template reads it with `json()`, so no user text is ever parsed as typst markup.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from bot.thai import thai_date, to_thai_digits
+from jobs.memo.fonts import covered
+from store.plan import Plan
+from store.statuses import DONE, IN_PROGRESS, NOT_STARTED
+
+APPROVE = "approve"
+REJECT = "reject"
+DECISIONS = (APPROVE, REJECT)
+
+# Column order of the results table; the index is the column that holds the "/".
+STATUS_COLUMNS = (NOT_STARTED, IN_PROGRESS, DONE)
+STATUS_HEADINGS = ("ยังไม่ดำเนินการ", "อยู่ระหว่างดำเนินการ", "ดำเนินการเสร็จเรียบร้อยแล้ว")
+# where the narrow status columns break their headings (the dictionary would split ดำเนิน|การ)
+STATUS_HEADING_LINES = (
+    ("ยังไม่", "ดำเนินการ"),
+    ("อยู่ระหว่าง", "ดำเนินการ"),
+    ("ดำเนินการ", "เสร็จเรียบร้อย", "แล้ว"),
+)
+
+PLAN_HEADINGS = ("มาตรการ", "ขั้นตอนหรือวิธีการ", "ผู้รับผิดชอบ", "การกำกับติดตาม")
+RESULT_HEADINGS = ("มาตรการ", "ขั้นตอนหรือวิธีการ", "สถานะการดำเนินการ")
+
+MEASURES_HEADING = "มาตรการเพื่อขับเคลื่อนการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงานให้ดีขึ้น"
+RESULTS_HEADING = "ผลการดำเนินการตามมาตรการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
+ITA_NAME = "การประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ"
+
+log = logging.getLogger(__name__)
+
+_URL = re.compile(r"(?:https?://|www\.)\S+", re.IGNORECASE)
+_STEP_SPLIT = re.compile(r"\s*(?:;|\n)\s*")
+_LEADING_BULLET = re.compile(r"^[-•–]\s*")
+
+
+@dataclass(frozen=True)
+class StepRecord:
+    position: str
+    name: str
+    comment: str | None = None  # None until the step has acted
+    decided_at: datetime | None = None  # aware datetime
+    decision: str | None = None  # "approve" | "reject" | None
+
+
+def clean(text: str | None) -> str:
+    """User text as the memo prints it: NFC, Thai digits (URLs excepted), tidy whitespace.
+
+    Thai vowels typed in the wrong order and stray control characters come from phones; NFC
+    and dropping format characters (ZWSP, ZWJ, variation selectors) keep the shaping right.
+    Characters Sarabun cannot draw (emoji sent from LINE, mostly) are dropped: typst would draw
+    an empty box without a warning, and an official memo carries no emoji.
+    """
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", str(text)).replace("\r\n", "\n").replace("\r", "\n")
+    drawable = covered()
+    kept, dropped = [], []
+    for char in text:
+        category = unicodedata.category(char)
+        if char == "\n":
+            kept.append(char)
+        elif category in ("Zs", "Cc") or char == "\t":
+            kept.append(" ")
+        elif category == "Cf" or 0xFE00 <= ord(char) <= 0xFE0F:
+            continue
+        elif ord(char) in drawable:
+            kept.append(char)
+        else:
+            dropped.append(char)
+    if dropped:
+        log.warning("memo: dropped characters the font cannot draw: %r", "".join(dropped))
+    text = "".join(kept)
+    text = "\n".join(re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
+    text = re.sub(r"\n{3,}", "\n\n", text).strip()
+    # ๆ and ฯ never begin a line: bind them to the word before with a no-break space
+    text = re.sub(r" ([ๆฯ])", "\u00a0\\1", text)
+    return thai_digits_outside_urls(text)
+
+
+def thai_digits_outside_urls(text: str) -> str:
+    """Thai digits everywhere except inside links, which must stay clickable and exact."""
+    out, last = [], 0
+    for match in _URL.finditer(text):
+        out.append(to_thai_digits(text[last : match.start()]))
+        out.append(match.group(0))
+        last = match.end()
+    out.append(to_thai_digits(text[last:]))
+    return "".join(out)
+
+
+def step_lines(steps: str) -> list[str]:
+    """The plan writes several steps separated by ';' or new lines; each becomes a '- ' line."""
+    parts = [_LEADING_BULLET.sub("", p).strip() for p in _STEP_SPLIT.split(steps.strip())]
+    parts = [clean(p) for p in parts if p.strip()]
+    if len(parts) <= 1:
+        return parts
+    return [f"- {p}" for p in parts]
+
+
+def thai_number(value: int | str) -> str:
+    return to_thai_digits(value)
+
+
+def score_text(score: float) -> str:
+    return to_thai_digits(f"{score:.2f}")
+
+
+def office_unit(plan: Plan) -> str:
+    """'สำนักปลัด' out of 'สำนักปลัด องค์การบริหารส่วนตำบลนาพู่': the unit that writes the memo."""
+    office = plan.memo.office.strip()
+    name = plan.org.name.strip()
+    if office.endswith(name) and office != name:
+        return office[: -len(name)].strip()
+    return office
+
+
+def org_full(plan: Plan) -> str:
+    parts = [plan.org.name, plan.org.district, plan.org.province]
+    return " ".join(p.strip() for p in parts if p and p.strip())
+
+
+def _local_date(moment: datetime, plan: Plan) -> date:
+    if moment.tzinfo is None:  # documented as aware; a naive one is read as plan-local time
+        return moment.date()
+    return moment.astimezone(plan.tz).date()
+
+
+def _with_decision(word: str, comment: str) -> str:
+    if not comment:
+        return word
+    if comment.startswith(word):  # the reviewer typed the decision word already
+        return comment
+    return f"{word} {comment}"
+
+
+def build_document(
+    plan: Plan,
+    memo_date: date,
+    version: int,
+    measure_status: dict[str, str],
+    notes: dict[str, list[str]],
+    chain: list[StepRecord],
+    final: bool,
+) -> dict[str, Any]:
+    """The memo as data: header fields, paragraphs, table rows and signature blocks."""
+    if len(chain) != len(plan.chain):
+        raise ValueError(f"chain has {len(chain)} records; the plan has {len(plan.chain)} steps")
+    for record in chain:
+        if record.decision is not None and record.decision not in DECISIONS:
+            raise ValueError(f"unknown decision {record.decision!r} for {record.position}")
+
+    m = plan.memo
+    year = m.assessed_year
+    unit = clean(office_unit(plan))
+    org_name = clean(plan.org.name)
+    full = clean(org_full(plan))
+
+    intro = (
+        f"ตามที่{unit} ได้รายงานการวิเคราะห์ผล{ITA_NAME}ในปี พ.ศ.{thai_number(year)} "
+        f"และได้กำหนดมาตรการเพื่อขับเคลื่อนการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงานให้ดีขึ้น "
+        f"ตามบันทึกข้อความ เรื่อง รายงานการวิเคราะห์ผล{ITA_NAME}ในปี พ.ศ.{thai_number(year)} "
+        f"ของ{org_name} ลงวันที่ {thai_date(m.analysis_memo_date)} มีรายละเอียดดังนี้"
+    )
+    ita = (
+        f"ผล{ITA_NAME} (Integrity and Transparency Assessment : ITA) "
+        f"ประจำปีงบประมาณ พ.ศ.{thai_number(year)} ของ{full} "
+        f"มีค่าคะแนนเท่ากับ {score_text(m.ita_score)} อยู่ในระดับ {m.ita_level} "
+        f"และเพื่อให้ผล{ITA_NAME} (ITA) ประจำปีงบประมาณ พ.ศ.{thai_number(year + 1)} "
+        f"มีค่าคะแนนที่สูงขึ้น และเป็นไปตามมาตรการเพื่อขับเคลื่อนการส่งเสริมคุณธรรมและความโปร่งใส"
+        f"ภายในหน่วยงานให้ดียิ่งขึ้น {unit} จึงขอรายงานผลการดำเนินการตามมาตรการเพื่อส่งเสริม"
+        f"คุณธรรมและความโปร่งใสภายในหน่วยงาน ตามมาตรการที่ได้กำหนดไว้ข้างต้น ดังต่อไปนี้"
+    )
+    closing = "จึงเรียนมาเพื่อโปรดทราบ"
+    if m.website_request:
+        closing += f" และโปรดพิจารณาอนุมัติให้เผยแพร่รายงานผลการดำเนินการดังกล่าวบนเว็บไซต์ของ{org_name}ต่อไป"
+
+    plan_rows = []
+    result_rows = []
+    for measure in plan.measures:
+        label = f"({thai_number(measure.id)}) {clean(measure.title)}"
+        steps = step_lines(measure.steps)
+        plan_rows.append(
+            {
+                "measure": label,
+                "steps": steps,
+                "owners": [clean(o) for o in dict.fromkeys(measure.owners)],
+                "monitoring": clean(measure.monitoring) or "-",
+            }
+        )
+        status = measure_status.get(measure.id, NOT_STARTED)
+        if status not in STATUS_COLUMNS:
+            raise ValueError(f"unknown status {status!r} for measure {measure.id}")
+        evidence = [clean(n) for n in dict.fromkeys(notes.get(measure.id, [])) if clean(n)]
+        result_rows.append(
+            {
+                "measure": label,
+                "steps": steps,
+                "column": STATUS_COLUMNS.index(status),
+                "notes": [f"({n})" for n in evidence],
+            }
+        )
+
+    reviews = []
+    for record in chain[:-1]:
+        comment = clean(record.comment)
+        if record.decision == REJECT:
+            text = _with_decision("ไม่เห็นชอบ", comment)
+        elif record.decision == APPROVE:
+            text = _with_decision("เห็นชอบ", comment)
+        else:
+            text = ""
+        reviews.append(
+            {
+                "heading": f"ความคิดเห็นของ{clean(record.position)}",
+                "text": text,
+                "name": clean(record.name),
+                "position": clean(record.position),
+                "date": thai_date(_local_date(record.decided_at, plan))
+                if record.decided_at
+                else "",
+            }
+        )
+    last = chain[-1]
+    last_comment = clean(last.comment)
+    approval = {
+        "decision": last.decision or "",
+        # the reason follows เนื่องจาก only on a rejection; an approving remark goes below
+        "reason": last_comment if last.decision == REJECT else "",
+        "remark": last_comment if last.decision == APPROVE else "",
+        "name": clean(last.name),
+        "position": clean(last.position),
+        "date": thai_date(_local_date(last.decided_at, plan)) if last.decided_at else "",
+    }
+
+    all_acted = all(r.decision is not None for r in chain)
+    draft = not final and not all_acted
+    version_label = f"ฉบับที่ {thai_number(version)}" + (" · ร่าง" if draft else "")
+
+    return {
+        "title": "บันทึกข้อความ",
+        "office": clean(m.office),
+        "phone": clean(m.phone),
+        "ref": clean(m.ref),
+        "date": thai_date(memo_date),
+        "subject": clean(m.subject),
+        "to": clean(m.to),
+        "intro": intro,
+        "measures_heading": MEASURES_HEADING,
+        "plan_headings": list(PLAN_HEADINGS),
+        "plan_rows": plan_rows,
+        "ita": ita,
+        "results_heading": [RESULTS_HEADING, f"ของ{full}"],
+        "result_headings": list(RESULT_HEADINGS),
+        "status_headings": [list(lines) for lines in STATUS_HEADING_LINES],
+        "result_rows": result_rows,
+        "closing": closing,
+        "author": {"name": clean(m.author.name), "position": clean(m.author.position)},
+        "reviews": reviews,
+        "approval": approval,
+        "version_label": version_label,
+        "draft": draft,
+        "meta": {"title": clean(m.subject), "author": clean(m.author.name)},
+    }
+
+
+def document_strings(doc: Any) -> list[str]:
+    """Every string in the document model (for the glyph check)."""
+    if isinstance(doc, str):
+        return [doc]
+    if isinstance(doc, dict):
+        return [s for v in doc.values() for s in document_strings(v)]
+    if isinstance(doc, list):
+        return [s for v in doc for s in document_strings(v)]
+    return []

@@ -1,0 +1,153 @@
+"""Reminder sweeps, the deadline compile, and nudges to reviewers who hold the memo.
+
+A slot is sent once: the deliveries of a sweep are fixed by (slot, division) — the same
+recipients, messages and retry keys whenever the sweep runs — and the slot is marked sent
+only after they are all queued. A second sweep finds the mark and sends nothing; a sweep
+killed halfway runs again and LINE drops what it had already accepted (same retry keys).
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime, timedelta
+
+from bot import messages as m
+from bot import texts
+from bot.config import Settings, load_settings
+from jobs import deliver
+from jobs.chain import retry_key
+from jobs.schedule import reminder_slots, schedule_next_nudge, slot_id
+from store import people, plans, versions
+from store import status as status_store
+from store.db import connect, key
+
+log = logging.getLogger("itabot.remind")
+
+# A deadline compile missed while everything was down still runs when it comes back, unless
+# the deadline is long gone (a plan of a past year loaded for reference compiles on request).
+DEADLINE_GRACE = timedelta(days=1)
+
+
+def _days_left(plan, moment: datetime) -> int:
+    return (plan.local_deadline().date() - moment.astimezone(plan.tz).date()).days
+
+
+def plan_sweep(settings: Settings, org: str, at: datetime) -> dict:
+    """What the sweep as at `at` would send: {slot, deliveries: [(to, messages, purpose)], lines}."""
+    r = connect(settings.redis_url)
+    plan = plans.get_plan(r, org)
+    if plan is None:
+        return {"slot": None, "message": "ไม่มีแผน"}
+    if at.tzinfo is None:
+        at = at.replace(tzinfo=plan.tz)
+    if at >= plan.deadline:
+        return {"slot": None, "message": "เลยกำหนดส่งแล้ว ไม่มีการแจ้งเตือน"}
+    due = [s for s in reminder_slots(plan) if s <= at]
+    if not due:
+        return {"slot": None, "message": "ยังไม่ถึงรอบแจ้งเตือนแรก"}
+    slot = due[-1]
+    sid = slot_id(slot)
+    matrix = status_store.read_matrix(r, plan)
+    everyone = people.all_people(r, org)
+    days = _days_left(plan, slot)
+    deliveries: list[tuple[list[str], list[dict], str]] = []
+    lines: list[str] = []
+    done_divisions, late_divisions = [], []
+    for division in plan.divisions:
+        unfinished = matrix.unfinished_of(division)
+        if not plan.measures_of(division):
+            continue
+        if not unfinished:
+            done_divisions.append(division)
+            continue
+        late_divisions.append(division)
+        staff = [p.user_id for p in everyone if p.division == division]
+        if not staff:
+            lines.append(f"{division}: ยังไม่มีผู้ลงทะเบียน (ค้าง {len(unfinished)} ข้อ)")
+            continue
+        body = [f"เรียนผู้รายงานผลของ{division}", f"มาตรการ ITA ที่ยังไม่เสร็จ ({texts.days_left(days)}):"]
+        for measure_id in unfinished:
+            measure = plan.measure(measure_id)
+            state = matrix.cell(measure_id, division).status
+            body.append(f"• {texts.measure_ref(measure_id)} {measure.title} — {texts.STATUS_LABEL[state]}")
+        body.append("กรุณารายงานความคืบหน้าโดยแตะ “รายงาน” ครับ")
+        message = m.text("\n".join(body), [m.qr_message(texts.QR_REPORT)])
+        deliveries.append((staff, [message], f"remind-{sid}-{division}"))
+        lines.append(f"{division}: {len(staff)} คน, ค้าง {', '.join(unfinished)}")
+    admins = [p.user_id for p in everyone if p.admin]
+    if admins:
+        summary = (
+            f"สรุปก่อนกำหนดส่ง ({texts.days_left(days)}): "
+            f"เสร็จครบ {', '.join(done_divisions) or '-'} · ยังค้าง {', '.join(late_divisions) or '-'}"
+        )
+        deliveries.append((admins, [m.text(summary)], f"remind-{sid}-admin-summary"))
+        lines.append(f"ผู้ดูแล: {len(admins)} คน (สรุป)")
+    return {"slot": sid, "slot_time": slot.isoformat(), "deliveries": deliveries, "lines": lines}
+
+
+def sweep(settings: Settings, org: str, at_iso: str, *, dry_run: bool = False) -> dict:
+    at = datetime.fromisoformat(at_iso)
+    planned = plan_sweep(settings, org, at)
+    if planned.get("slot") is None:
+        return planned
+    r = connect(settings.redis_url)
+    sent_key = key(org, "slot-sent", planned["slot"])
+    recipients = sum(len(to) for to, _, _ in planned["deliveries"])
+    if r.exists(sent_key):
+        return {**planned, "message": "รอบนี้ส่งไปแล้ว ไม่ส่งซ้ำ", "sent": 0, "lines": []}
+    if dry_run:
+        return {**planned, "message": f"(ทดลอง) จะส่งถึง {recipients} คน", "sent": 0}
+    calls = 0
+    for to, messages, purpose in planned["deliveries"]:
+        calls += deliver.enqueue(to, messages, retry_key(org, purpose), settings)
+    r.set(sent_key, datetime.now(UTC).isoformat(timespec="seconds"))
+    log.info("reminder slot sent", extra={"org": org, "details": {"slot": planned["slot"], "recipients": recipients,
+                                                                  "calls": calls}})
+    return {**planned, "message": f"ส่งถึง {recipients} คน ({calls} ครั้ง)", "sent": recipients, "calls": calls}
+
+
+def sweep_job(org: str, slot_iso: str) -> dict:
+    """A scheduled slot. Run late (workers were down), it sweeps as at now: the latest slot
+    due then, so several missed slots make one reminder, and none after the deadline."""
+    at = max(datetime.fromisoformat(slot_iso), datetime.now(UTC))
+    result = sweep(load_settings(), org, at.isoformat())
+    result.pop("deliveries", None)
+    return result
+
+
+def deadline_compile(org: str, deadline_iso: str) -> int | None:
+    """At the deadline the memo is compiled by itself, once per deadline."""
+    settings = load_settings()
+    r = connect(settings.redis_url)
+    plan = plans.get_plan(r, org)
+    if plan is None or plan.deadline != datetime.fromisoformat(deadline_iso):
+        return None  # the plan changed since this was scheduled
+    if datetime.now(UTC) - plan.deadline > DEADLINE_GRACE:
+        log.info("deadline long past: no automatic compile", extra={"org": org})
+        return None
+    memo_date = plan.local_deadline().date().isoformat()
+    number, fresh = versions.allocate_once(r, org, f"deadline-{slot_id(plan.deadline)}", requested_by="schedule",
+                                           memo_date=memo_date)
+    if versions.info(r, org, number).get("status") != "ready":
+        from jobs.compile import compile_version
+
+        compile_version(org, number, plan.deadline.isoformat())
+    return number
+
+
+def nudge_reviewers(org: str, tick_iso: str) -> bool:
+    """Daily: a reviewer who has held the current version for over a day hears again."""
+    from jobs import chain as chain_jobs
+
+    settings = load_settings()
+    r = connect(settings.redis_url)
+    tick = datetime.fromisoformat(tick_iso)
+    schedule_next_nudge(settings, r, org, tick)
+    version = versions.current(r, org)
+    chain = versions.chain(r, org, version) if version else None
+    if not chain or chain.state != versions.IN_REVIEW:
+        return False
+    held = tick - datetime.fromisoformat(chain.since)
+    if held.total_seconds() < 24 * 3600:
+        return False
+    return chain_jobs.request_review(settings, r, org, version, nudge_days=held.days)

@@ -1,0 +1,52 @@
+"""Render the seed memo to docs/: memo-seed.pdf and memo-seed-page-N.png (every page, ~110 ppi).
+
+.venv/bin/python scripts/render_memo_docs.py [--out docs]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from jobs.memo.content import build_document  # noqa: E402
+from jobs.memo.render import render_memo, typeset  # noqa: E402
+from jobs.memo.samples import seed_input  # noqa: E402
+
+PPI = 110.0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parents[1] / "docs")
+    args = parser.parse_args(argv)
+    args.out.mkdir(parents=True, exist_ok=True)
+
+    memo = seed_input(version=1)
+    rendered = render_memo(memo)
+    (args.out / "memo-seed.pdf").write_bytes(rendered.pdf)
+    for old in args.out.glob("memo-seed-page-*.png"):
+        old.unlink()
+    document = build_document(
+        memo.plan,
+        memo.memo_date,
+        memo.version,
+        memo.measure_status,
+        memo.notes,
+        memo.chain,
+        memo.final,
+    )
+    pages = typeset(document, "png", PPI)
+    pages = pages if isinstance(pages, list) else [pages]
+    for number, png in enumerate(pages, 1):
+        (args.out / f"memo-seed-page-{number}.png").write_bytes(png)
+    print(
+        f"{args.out}/memo-seed.pdf: {rendered.pages} pages, typst {rendered.typeset_seconds:.3f} s"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

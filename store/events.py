@@ -1,0 +1,35 @@
+"""Webhook events seen, and short-lived conversation state (what the bot asked a person)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import redis
+
+from store.db import key
+
+EVENT_MARK_SECONDS = 7 * 24 * 3600
+PENDING_SECONDS = 30 * 60
+
+
+def event_done(r: redis.Redis, org: str, event_id: str) -> bool:
+    return bool(r.exists(key(org, "event", event_id)))
+
+
+def mark_event(r: redis.Redis, org: str, event_id: str) -> bool:
+    """Mark an event handled; False when it already was (LINE redelivered it)."""
+    return bool(r.set(key(org, "event", event_id), "1", nx=True, ex=EVENT_MARK_SECONDS))
+
+
+def set_pending(r: redis.Redis, org: str, user_id: str, state: dict[str, Any], ttl: int = PENDING_SECONDS) -> None:
+    r.set(key(org, "pending", user_id), json.dumps(state, ensure_ascii=False), ex=ttl)
+
+
+def get_pending(r: redis.Redis, org: str, user_id: str) -> dict[str, Any] | None:
+    raw = r.get(key(org, "pending", user_id))
+    return json.loads(raw) if raw else None
+
+
+def clear_pending(r: redis.Redis, org: str, user_id: str) -> None:
+    r.delete(key(org, "pending", user_id))

@@ -1,0 +1,79 @@
+"""Plans in Redis: load, replace, read (cached per process)."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+
+import redis
+
+from store.db import GLOBAL_DEFAULT_ORG, GLOBAL_ORGS, key
+from store.plan import Plan
+
+_CACHE_SECONDS = 2.0
+_cache: dict[str, tuple[float, str, Plan]] = {}
+_cache_lock = threading.Lock()
+
+
+class OrgConflict(Exception):
+    """The deployment already serves another organisation."""
+
+    def __init__(self, current: str):
+        self.current = current
+        super().__init__(current)
+
+
+def save_plan(r: redis.Redis, plan: Plan, *, replace: bool = False) -> dict[str, int]:
+    """Store the plan; keep statuses of cells that still exist, drop the rest.
+
+    Returns counts of kept and dropped status cells.
+    """
+    org = plan.org.id
+    current = r.get(GLOBAL_DEFAULT_ORG)
+    if current and current != org and not replace:
+        raise OrgConflict(current)
+    payload = plan.model_dump_json()
+    cells = {f"{m}|{d}" for m, d in plan.cells()}
+    status_key = key(org, "status")
+    existing = r.hkeys(status_key)
+    stale = [field for field in existing if field not in cells]
+    pipe = r.pipeline(transaction=True)
+    pipe.set(key(org, "plan"), payload)
+    pipe.incr(key(org, "plan-rev"))
+    if stale:
+        pipe.hdel(status_key, *stale)
+    pipe.sadd(GLOBAL_ORGS, org)
+    if replace or not current:
+        pipe.set(GLOBAL_DEFAULT_ORG, org)
+    pipe.execute()
+    with _cache_lock:
+        _cache.pop(org, None)
+    return {"kept": len(existing) - len(stale), "dropped": len(stale)}
+
+
+def default_org(r: redis.Redis) -> str | None:
+    return r.get(GLOBAL_DEFAULT_ORG)
+
+
+def get_plan(r: redis.Redis, org: str) -> Plan | None:
+    """The org's plan; parsed once per process and re-read when it changes (checked every 2 s)."""
+    now = time.monotonic()
+    with _cache_lock:
+        cached = _cache.get(org)
+    if cached and now - cached[0] < _CACHE_SECONDS:
+        return cached[2]
+    raw = r.get(key(org, "plan"))
+    if raw is None:
+        return None
+    if cached and cached[1] == raw:
+        plan = cached[2]
+    else:
+        plan = Plan.model_validate(json.loads(raw))
+    with _cache_lock:
+        _cache[org] = (now, raw, plan)
+    return plan
+
+
+def all_orgs(r: redis.Redis) -> list[str]:
+    return sorted(r.smembers(GLOBAL_ORGS))

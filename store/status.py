@@ -1,0 +1,287 @@
+"""Status per measure × division, the append-only history, and undo.
+
+One status update (a chat message may name several measures) is one Lua script call: it
+checks that the webhook event has not been applied already, writes the cells, appends the
+history and pushes an undo record, atomically. Concurrent updates therefore never lose
+one, a redelivered event is never applied twice, and the web/worker process pays one
+round trip per update.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import redis
+
+from store.db import key
+from store.plan import Plan
+from store.statuses import NOT_STARTED, STATUSES, derive
+
+EVENT_MARK_SECONDS = 7 * 24 * 3600
+UNDO_DEPTH = 20
+
+# KEYS: status hash, history list, history seq, undo list, event mark (or "" for none)
+# ARGV: event_mark_ttl, undo_depth, group_json, then per cell: field, cell_json
+# Returns: JSON {"applied": bool, "old": {field: cell_json|false}}
+_APPLY = """
+if KEYS[5] ~= '' then
+  if redis.call('SET', KEYS[5], '1', 'NX', 'EX', tonumber(ARGV[1])) == false then
+    return cjson.encode({applied=false})
+  end
+end
+local group = cjson.decode(ARGV[3])
+local old = {}
+local changes = {}
+for i = 4, #ARGV, 2 do
+  local f = ARGV[i]
+  local prev = redis.call('HGET', KEYS[1], f)
+  redis.call('HSET', KEYS[1], f, ARGV[i + 1])
+  old[f] = prev
+  local seq = redis.call('INCR', KEYS[3])
+  local entry = cjson.decode(ARGV[i + 1])
+  local previous = false
+  if prev then previous = cjson.decode(prev) end
+  local h = {id=seq, at=entry.at, by=entry.by, by_name=entry.by_name, cell=f,
+             old=(previous and previous.s) or 'not_started', new=entry.s, note=entry.note,
+             source=group.source, event=group.event, kind=group.kind}
+  redis.call('RPUSH', KEYS[2], cjson.encode(h))
+  table.insert(changes, {cell=f, prev=prev or false, new=ARGV[i + 1]})
+end
+if KEYS[4] ~= '' and group.kind == 'report' then
+  redis.call('LPUSH', KEYS[4], cjson.encode({event=group.event, changes=changes}))
+  redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[2]) - 1)
+end
+return cjson.encode({applied=true, old=old})
+"""
+
+# Undo the user's last change group where the cells still hold what the user set.
+# KEYS: status hash, history list, history seq, undo list, event mark (or "")
+# ARGV: event_mark_ttl, at, source, event
+_UNDO = """
+if KEYS[5] ~= '' then
+  if redis.call('SET', KEYS[5], '1', 'NX', 'EX', tonumber(ARGV[1])) == false then
+    return cjson.encode({applied=false, duplicate=true})
+  end
+end
+local raw = redis.call('LPOP', KEYS[4])
+if not raw then return cjson.encode({applied=false}) end
+local group = cjson.decode(raw)
+local restored = {}
+local skipped = {}
+for _, c in ipairs(group.changes) do
+  local now = redis.call('HGET', KEYS[1], c.cell)
+  if now == c.new then
+    local cur = cjson.decode(c.new)
+    local target = 'not_started'
+    if c.prev then
+      redis.call('HSET', KEYS[1], c.cell, c.prev)
+      target = cjson.decode(c.prev).s
+    else
+      redis.call('HDEL', KEYS[1], c.cell)
+    end
+    local seq = redis.call('INCR', KEYS[3])
+    redis.call('RPUSH', KEYS[2], cjson.encode({id=seq, at=ARGV[2], by=cur.by, by_name=cur.by_name,
+      cell=c.cell, old=cur.s, new=target, source=ARGV[3], event=ARGV[4], kind='undo'}))
+    table.insert(restored, {cell=c.cell, status=target})
+  else
+    table.insert(skipped, c.cell)
+  end
+end
+return cjson.encode({applied=true, restored=restored, skipped=skipped})
+"""
+
+
+@dataclass(frozen=True)
+class Cell:
+    measure: str
+    division: str
+    status: str = NOT_STARTED
+    note: str | None = None
+    by: str | None = None
+    by_name: str | None = None
+    at: str | None = None
+
+
+@dataclass
+class Matrix:
+    """The statuses of one plan: every (measure, division) cell, defaults filled in."""
+
+    plan: Plan
+    cells: dict[tuple[str, str], Cell] = field(default_factory=dict)
+
+    def cell(self, measure: str, division: str) -> Cell:
+        return self.cells.get((measure, division)) or Cell(measure, division)
+
+    def measure_status(self, measure_id: str) -> str:
+        measure = self.plan.measure(measure_id)
+        assert measure is not None
+        return derive(self.cell(measure_id, d).status for d in measure.owners)
+
+    def division_statuses(self, measure_id: str) -> dict[str, str]:
+        measure = self.plan.measure(measure_id)
+        assert measure is not None
+        return {d: self.cell(measure_id, d).status for d in measure.owners}
+
+    def notes(self, measure_id: str) -> list[str]:
+        measure = self.plan.measure(measure_id)
+        assert measure is not None
+        seen: list[str] = []
+        for division in measure.owners:
+            note = self.cell(measure_id, division).note
+            if note and note not in seen:
+                seen.append(note)
+        return seen
+
+    def counts(self) -> dict[str, int]:
+        counts = dict.fromkeys(STATUSES, 0)
+        for measure in self.plan.measures:
+            counts[self.measure_status(measure.id)] += 1
+        return counts
+
+    def progress(self, measure_id: str) -> float:
+        """Share of owners done, in-progress counting half: the bar in overviews."""
+        statuses = list(self.division_statuses(measure_id).values())
+        score = sum(1.0 if s == "done" else 0.5 if s == "in_progress" else 0.0 for s in statuses)
+        return score / len(statuses) if statuses else 0.0
+
+    def unfinished_of(self, division: str) -> list[str]:
+        return [
+            m.id for m in self.plan.measures_of(division) if self.cell(m.id, division).status != "done"
+        ]
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "measures": [
+                {
+                    "id": m.id,
+                    "status": self.measure_status(m.id),
+                    "divisions": self.division_statuses(m.id),
+                }
+                for m in self.plan.measures
+            ]
+        }
+
+
+def _field(measure: str, division: str) -> str:
+    return f"{measure}|{division}"
+
+
+def read_matrix(r: redis.Redis, plan: Plan) -> Matrix:
+    raw = r.hgetall(key(plan.org.id, "status"))
+    matrix = Matrix(plan)
+    for field_name, value in raw.items():
+        measure, _, division = field_name.partition("|")
+        data = json.loads(value)
+        matrix.cells[(measure, division)] = Cell(
+            measure, division, data["s"], data.get("note"), data.get("by"), data.get("by_name"), data.get("at")
+        )
+    return matrix
+
+
+@dataclass(frozen=True)
+class Change:
+    measure: str
+    division: str
+    status: str
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class ApplyResult:
+    applied: bool  # False: the event was applied before (redelivery)
+    old: dict[tuple[str, str], str]  # previous status per cell
+
+
+def apply_changes(
+    r: redis.Redis,
+    org: str,
+    changes: list[Change],
+    *,
+    user_id: str,
+    user_name: str | None,
+    source: str,
+    event_id: str | None,
+    at: datetime | None = None,
+    kind: str = "report",
+) -> ApplyResult:
+    """Write the cells, history and undo record at once; skip an event applied before."""
+    for change in changes:
+        if change.status not in STATUSES:
+            raise ValueError(f"unknown status {change.status!r}")
+    stamp = (at or datetime.now(UTC)).isoformat(timespec="seconds")
+    args: list[str] = [
+        str(EVENT_MARK_SECONDS),
+        str(UNDO_DEPTH),
+        json.dumps({"source": source[:2000], "event": event_id or "", "kind": kind}, ensure_ascii=False),
+    ]
+    for change in changes:
+        cell = {"s": change.status, "by": user_id, "by_name": user_name or "", "at": stamp}
+        if change.note:
+            cell["note"] = change.note[:500]
+        args += [_field(change.measure, change.division), json.dumps(cell, ensure_ascii=False)]
+    keys = [
+        key(org, "status"),
+        key(org, "history"),
+        key(org, "history-seq"),
+        key(org, "undo", user_id) if kind == "report" else "",
+        key(org, "event", event_id) if event_id else "",
+    ]
+    result = json.loads(r.eval(_APPLY, len(keys), *keys, *args))
+    if not result["applied"]:
+        return ApplyResult(False, {})
+    old: dict[tuple[str, str], str] = {}
+    raw_old = result.get("old") or {}
+    if isinstance(raw_old, dict):
+        for field_name, value in raw_old.items():
+            measure, _, division = field_name.partition("|")
+            old[(measure, division)] = json.loads(value)["s"] if value else NOT_STARTED
+    for change in changes:
+        old.setdefault((change.measure, change.division), NOT_STARTED)
+    return ApplyResult(True, old)
+
+
+@dataclass(frozen=True)
+class UndoResult:
+    applied: bool
+    duplicate: bool = False
+    restored: list[tuple[str, str, str]] = field(default_factory=list)  # measure, division, status
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+
+
+def undo_last(
+    r: redis.Redis, org: str, user_id: str, *, source: str, event_id: str | None, at: datetime | None = None
+) -> UndoResult:
+    stamp = (at or datetime.now(UTC)).isoformat(timespec="seconds")
+    keys = [
+        key(org, "status"),
+        key(org, "history"),
+        key(org, "history-seq"),
+        key(org, "undo", user_id),
+        key(org, "event", event_id) if event_id else "",
+    ]
+    result = json.loads(r.eval(_UNDO, len(keys), *keys, str(EVENT_MARK_SECONDS), stamp, source[:2000], event_id or ""))
+    if not result.get("applied"):
+        return UndoResult(False, bool(result.get("duplicate")))
+
+    def split(cell: str) -> tuple[str, str]:
+        measure, _, division = cell.partition("|")
+        return measure, division
+
+    restored = [(*split(item["cell"]), item["status"]) for item in result.get("restored") or []]
+    skipped = [split(cell) for cell in result.get("skipped") or []]
+    return UndoResult(True, False, restored, skipped)
+
+
+def history(r: redis.Redis, org: str, *, limit: int | None = None) -> list[dict[str, Any]]:
+    """Every change, newest first."""
+    start = -limit if limit else 0
+    entries = [json.loads(raw) for raw in r.lrange(key(org, "history"), start, -1)]
+    for entry in entries:
+        entry["measure"], _, entry["division"] = entry.pop("cell").partition("|")
+        if entry.get("note") in (None, [], {}):
+            entry["note"] = None
+    entries.reverse()
+    return entries

@@ -1,0 +1,153 @@
+"""The real parts, started once per test session: a Redis database of the tests' own, the bot's
+web app over HTTP, an RQ worker process (`itabot worker`), and the LINE simulator the bot
+talks to through the official SDK. Each test starts from a clean store and simulator."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+TEST_REDIS_URL = os.environ.get("ITABOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+WEB_PORT = _free_port()
+SIM_PORT = _free_port()
+
+# Settings are read from the environment: point everything at the test parts before imports.
+os.environ.update(
+    {
+        "REDIS_URL": TEST_REDIS_URL,
+        "PORT": str(WEB_PORT),
+        "LINE_API_URL": f"http://127.0.0.1:{SIM_PORT}",
+        "LINE_DATA_API_URL": f"http://127.0.0.1:{SIM_PORT}",
+        "PUBLIC_BASE_URL": f"http://127.0.0.1:{WEB_PORT}",
+        "PYTHAINLP_READ_ONLY": "1",
+        "ITABOT_MEMO_DIR": str(ROOT / "memos" / "test"),
+    }
+)
+os.environ.pop("LINE_CHANNEL_SECRET", None)
+os.environ.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
+
+import redis  # noqa: E402
+
+from bot.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, load_settings  # noqa: E402
+
+SEED_PLAN = ROOT / "examples" / "naphu-2564.yaml"
+SEED_STATUSES = ROOT / "examples" / "naphu-2564-statuses.yaml"
+
+
+def _clean_store(r: redis.Redis) -> None:
+    for pattern in ("ita:*", "rq:queue:*", "rq:scheduled:*", "rq:job:*", "rq:finished:*", "rq:failed:*",
+                    "rq:deferred:*", "rq:canceled:*", "rq:results:*"):
+        batch = list(r.scan_iter(pattern, count=1000))
+        for start in range(0, len(batch), 500):
+            r.delete(*batch[start : start + 500])
+
+
+@pytest.fixture(scope="session")
+def settings():
+    return load_settings()
+
+
+@pytest.fixture(scope="session")
+def rdb(settings) -> Iterator[redis.Redis]:
+    r = redis.Redis.from_url(settings.redis_url, decode_responses=True)
+    r.flushdb()
+    yield r
+
+
+@pytest.fixture(scope="session")
+def web(settings, rdb) -> Iterator[str]:
+    from werkzeug.serving import make_server
+
+    from bot.app import create_app
+
+    server = make_server("127.0.0.1", WEB_PORT, create_app(settings), threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{WEB_PORT}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def simulator_server(web) -> Iterator[str]:
+    from bot.simulator.server import start_in_thread
+
+    server, base_url = start_in_thread(
+        "127.0.0.1", SIM_PORT, DEMO_CHANNEL_SECRET, DEMO_ACCESS_TOKEN, f"{web}/callback"
+    )
+    yield base_url
+    server.shutdown()
+
+
+def start_worker(log_name: str = "worker") -> subprocess.Popen:
+    log_dir = ROOT / "memos" / "test-logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log = open(log_dir / f"{log_name}.log", "ab")  # noqa: SIM115 - lives as long as the process
+    return subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "worker"],
+        cwd=ROOT,
+        env=dict(os.environ),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,  # its own process group: tests may kill the whole tree
+    )
+
+
+@pytest.fixture(scope="session")
+def worker(simulator_server) -> Iterator[subprocess.Popen]:
+    process = start_worker()
+    yield process
+    process.terminate()
+    try:
+        process.wait(10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture
+def sim(simulator_server, worker, rdb):
+    """A clean world: empty store, the seed plan loaded, simulator reset."""
+    from bot.simulator.client import SimulatorClient
+    from store import plans
+    from store.plan import load_plan_file
+
+    _clean_store(rdb)
+    client = SimulatorClient(simulator_server)
+    client.reset()
+    plans.save_plan(rdb, load_plan_file(str(SEED_PLAN)))
+    assert worker.poll() is None, "the RQ worker died; see memos/test-logs/worker.log"
+    return client
+
+
+@pytest.fixture
+def plan(sim, rdb):
+    from store import plans
+
+    return plans.get_plan(rdb, "naphu")
+
+
+def wait_until(predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:g}s waiting for {message}")

@@ -1,0 +1,171 @@
+"""Issue 5: the review chain in LINE, walked through the simulator with signed webhooks."""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+
+import requests
+
+from bot.simulator.client import message_text, postback_buttons
+from bot.thai import to_thai_digits
+from tests.conftest import wait_until
+from tests.test_memo_render import pdf_lines
+from tests.helpers import itabot, join
+
+REVIEWERS = [
+    ("หัวหน้าสำนักปลัด", "จ.อ.สราวุทธิ์"),
+    ("รองปลัด อบต.นาพู่", "ขวัญภา"),
+    ("ปลัด อบต.นาพู่", "ยุภาพร"),
+    ("นายกองค์การบริหารส่วนตำบลนาพู่", "อำนาจ"),
+]
+
+
+def _setup(sim, rdb, plan):
+    from bot.demo import demo_statuses, seed_statuses
+
+    seed_statuses(rdb, plan, demo_statuses())
+    admin = join(sim, "กัญรัตน์", "admin")
+    reviewers = [join(sim, name, position) for position, name in REVIEWERS]
+    return admin, reviewers
+
+
+def _compile(at: str = "2021-03-30T10:00:00+07:00") -> int:
+    out = itabot("compile", "--at", at).stdout
+    return int(re.search(r"version (\d+)", out).group(1))
+
+
+def _buttons(message: dict) -> dict[str, str]:
+    return {label: data for label, data in postback_buttons(message)}
+
+
+def _request(sim, user: str, version: int) -> dict:
+    """The flex summary of the review request for `version` that `user` received."""
+    label = f"ฉบับที่ {to_thai_digits(version)}"
+
+    def found():
+        return [m["message"] for m in sim.messages(user)
+                if m["message"]["type"] == "flex" and postback_buttons(m["message"])
+                and label in message_text(m["message"])]
+
+    return wait_until(found, timeout=30, message=f"the review request for version {version}")[-1]
+
+
+def _tap_and_comment(sim, user: str, data: str, comment: str | None, count_before: int) -> str:
+    sim.send_postback(user, data)
+    ask = sim.wait_for(user, count_before + 1)[-1]["message"]
+    assert "ความเห็น" in message_text(ask) or "เหตุผล" in message_text(ask)
+    sim.send_text(user, comment if comment is not None else "ไม่มีความเห็น")
+    return message_text(sim.wait_for(user, count_before + 2)[-1]["message"])
+
+
+def test_whole_chain_with_send_back_recompile_and_approval(sim, rdb, plan):
+    admin, reviewers = _setup(sim, rdb, plan)
+    assert _compile() == 1
+    first = _request(sim, reviewers[0], 1)
+    kinds = [m["message"]["type"] for m in sim.messages(reviewers[0])[2:]]
+    assert kinds == ["text", "image", "flex"]
+    text = message_text(first)
+    assert "ฉบับที่ ๑" in text and "เห็นชอบ" in text and "ไม่เห็นชอบ" in text
+    pdf_link = next(a for a in re.findall(r"https?://\S+", str(first)) if ".pdf" in a).rstrip("'\",}")
+    assert requests.get(pdf_link, timeout=10).content.startswith(b"%PDF")
+
+    # step 1 passes it on with a comment
+    reply = _tap_and_comment(sim, reviewers[0], _buttons(first)["เห็นชอบ"], "เห็นควรเสนอรองปลัด", 5)
+    assert "รองปลัด" in reply
+    second = _request(sim, reviewers[1], 1)
+    # step 2 sends it back: a reason is required
+    sim.send_postback(reviewers[1], _buttons(second)["ไม่เห็นชอบ"])
+    sim.wait_for(reviewers[1], 6)
+    sim.send_text(reviewers[1], "ไม่มีความเห็น")
+    assert "ต้องมีเหตุผล" in message_text(sim.wait_for(reviewers[1], 7)[-1]["message"])
+    sim.send_text(reviewers[1], "ข้อ ๒ ขอให้แนบหลักฐานเพิ่มเติม")
+    sim.wait_for(reviewers[1], 8)
+    returned = wait_until(lambda: [m for m in sim.messages(admin) if "ส่งกลับ" in message_text(m["message"])],
+                          message="the author hears the memo came back")
+    words = message_text(returned[0]["message"])
+    assert "รองปลัด อบต.นาพู่" in words and "ขอให้แนบหลักฐานเพิ่มเติม" in words
+
+    # a recompile starts a new version and a new chain; old buttons only say they are superseded
+    assert _compile("2021-03-31T10:00:00+07:00") == 2
+    first_v2 = _request(sim, reviewers[0], 2)
+    assert "ฉบับที่ ๒" in message_text(first_v2)
+    before = len(sim.messages(reviewers[0]))
+    sim.send_postback(reviewers[0], _buttons(first)["เห็นชอบ"])
+    assert "แทนที่" in message_text(sim.wait_for(reviewers[0], before + 1)[-1]["message"])
+
+    comments = ["เห็นควรเสนอ", "ตรวจแล้วถูกต้อง", "เห็นควรอนุมัติ", "อนุมัติให้เผยแพร่บนเว็บไซต์"]
+    request = first_v2
+    for index, user in enumerate(reviewers):
+        if index:
+            request = _request(sim, user, 2)
+        label = "อนุมัติ" if index == 3 else "เห็นชอบ"
+        _tap_and_comment(sim, user, _buttons(request)[label], comments[index], len(sim.messages(user)))
+
+    # the final memo reaches the author and every reviewer, carrying every comment and name
+    def final_for(user):
+        return [m for m in sim.messages(user) if "ได้รับอนุมัติแล้ว" in message_text(m["message"])
+                and m["message"]["type"] == "flex"]
+
+    for user in [admin, *reviewers]:
+        wait_until(lambda u=user: final_for(u), timeout=30, message="the final memo")
+    final = final_for(admin)[0]["message"]
+    link = next(a for a in re.findall(r"https?://[^'\"\s]+", str(final)) if ".pdf" in a)
+    text = re.sub(r"\s+", "", "".join(line.text for line in pdf_lines(requests.get(link, timeout=10).content)))
+    for comment in comments:
+        assert comment.replace(" ", "") in text
+    for step in plan.chain:
+        assert step.name.replace(" ", "") in text.replace(" ", "") or step.name.split()[-1] in text
+    from store import versions
+
+    assert versions.info(rdb, "naphu", 2).get("final") == "1"
+    assert versions.chain(rdb, "naphu", 1).state == "returned"
+
+
+def test_refusals_forged_wrong_person_and_status(sim, rdb, plan):
+    admin, reviewers = _setup(sim, rdb, plan)
+    _compile()
+    first = _request(sim, reviewers[0], 1)
+    approve = _buttons(first)["เห็นชอบ"]
+    # another reviewer replays the first reviewer's button: not issued to them
+    sim.send_postback(reviewers[2], approve)
+    assert "ไม่ใช่ของท่าน" in message_text(sim.wait_for(reviewers[2], 3)[-1]["message"])
+    # a forged body
+    sim.send_postback(reviewers[0], "rv|1|0|approve|AAAAAAAAAAAAAAAA")
+    assert "ไม่ใช่ของท่าน" in message_text(sim.wait_for(reviewers[0], 6)[-1]["message"])
+    # an unregistered user
+    stranger = sim.create_user("คนนอก")
+    sim.send_postback(stranger, approve)
+    assert "ยังไม่ได้ลงทะเบียน" in message_text(sim.wait_for(stranger, 1)[-1]["message"])
+    # a staff member cannot see the chain's status; the admin can
+    sim.send_text(admin, "สถานะบันทึก")
+    status = message_text(sim.wait_for(admin, 3)[-1]["message"])
+    assert "หัวหน้าสำนักปลัด" in status and "ฉบับที่ ๑" in status
+    from store import versions
+
+    assert versions.chain(rdb, "naphu", 1).step == 0
+    assert all(len(d) <= 300 for _, d in postback_buttons(first))
+
+
+def test_racing_taps_move_the_chain_once(sim, rdb, plan):
+    admin, reviewers = _setup(sim, rdb, plan)
+    _compile()
+    approve = _buttons(_request(sim, reviewers[0], 1))["เห็นชอบ"]
+    threads = [threading.Thread(target=sim.send_postback, args=(reviewers[0], approve)) for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    sim.wait_for(reviewers[0], 15)
+    sim.send_text(reviewers[0], "ไม่มีความเห็น")
+    sim.send_text(reviewers[0], "ไม่มีความเห็น")
+    _request(sim, reviewers[1], 1)
+    time.sleep(2)
+    requests_to_second = [m for m in sim.messages(reviewers[1]) if m["message"]["type"] == "flex"]
+    assert len(requests_to_second) == 1
+    from store import versions
+
+    chain = versions.chain(rdb, "naphu", 1)
+    assert chain.step == 1 and chain.steps[0].decision == "approve"
+    assert rdb.llen("ita:{naphu}:memo:1:log") == 1

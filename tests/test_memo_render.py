@@ -1,0 +1,440 @@
+"""The memo renderer: text, marks and layout of the PDF, the DOCX and the page-1 PNG.
+
+pypdf's own extract_text() garbles typst's Thai: typst maps each glyph cluster to text with
+/ActualText spans, which pypdf ignores. `pdf_lines` below reads the content stream itself,
+honouring ActualText, and keeps each line's page and position so table marks can be checked
+by column.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, timezone
+
+import docx
+import pypdf
+import pytest
+from pypdf.generic import ByteStringObject, ContentStream, DictionaryObject, TextStringObject
+
+from jobs.memo import MemoInput, MemoRenderError, RenderedMemo, StepRecord, render_memo
+from jobs.memo.content import build_document, clean
+from jobs.memo.samples import approved_chain, large_input, seed_input
+from store.plan import Plan
+
+BANGKOK = timezone(timedelta(hours=7))
+
+
+# --------------------------------------------------------------------------- PDF text
+@dataclass
+class Line:
+    page: int
+    x: float
+    y: float
+    text: str
+
+
+def _to_unicode(font: DictionaryObject) -> dict[int, str]:
+    data = font["/ToUnicode"].get_object().get_data().decode("latin1")
+    out: dict[int, str] = {}
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+        for src, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
+            out[int(src, 16)] = bytes.fromhex(dst).decode("utf-16-be")
+    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
+        for lo, hi, dst in re.findall(r"<(\w+)>\s*<(\w+)>\s*<(\w+)>", block):
+            base = bytes.fromhex(dst).decode("utf-16-be")
+            for i, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
+                out[code] = base[:-1] + chr(ord(base[-1]) + i)
+    return out
+
+
+def pdf_lines(pdf: bytes) -> list[Line]:
+    """Text runs in content order with page and position (PDF points, origin bottom left)."""
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    lines: list[Line] = []
+    for number, page in enumerate(reader.pages, 1):
+        fonts = {
+            name: _to_unicode(f.get_object()) for name, f in page["/Resources"]["/Font"].items()
+        }
+        cmap: dict[int, str] = {}
+        spans: list[str | None] = []
+        current: Line | None = None
+        for operands, op in ContentStream(page.get_contents(), reader).operations:
+            if op == b"cm":
+                current = Line(number, float(operands[4]), float(operands[5]), "")
+                lines.append(current)
+            elif op == b"Tf":
+                cmap = fonts[operands[0]]
+            elif op == b"BDC":
+                props = operands[1] if len(operands) > 1 else None
+                actual = props.get("/ActualText") if isinstance(props, DictionaryObject) else None
+                spans.append(None if actual is None else str(actual))
+                if actual is not None and current is not None:
+                    current.text += str(actual)
+            elif op == b"BMC":
+                spans.append(None)
+            elif op == b"EMC":
+                if spans:
+                    spans.pop()
+            elif op in (b"Tj", b"TJ") and current is not None:
+                if any(s is not None for s in spans):
+                    continue
+                items = operands[0] if op == b"TJ" else [operands[0]]
+                for item in items:
+                    if isinstance(item, TextStringObject):
+                        raw = item.get_original_bytes()
+                    elif isinstance(item, ByteStringObject):
+                        raw = bytes(item)
+                    else:
+                        continue
+                    for i in range(0, len(raw) - 1, 2):
+                        current.text += cmap.get(int.from_bytes(raw[i : i + 2], "big"), "")
+    # typst gives a raised tone mark (ธิ์, ขั้) a run of its own, a little higher, that carries the
+    # whole cluster's text again (typst#7610): drop such a run when it repeats the one before
+    kept: list[Line] = []
+    for line in lines:
+        if not line.text:
+            continue
+        prev = kept[-1] if kept else None
+        if (
+            prev is not None
+            and prev.page == line.page
+            and 0 < abs(prev.y - line.y) < 3
+            and prev.text.endswith(line.text)
+        ):
+            continue
+        kept.append(line)
+    return kept
+
+
+def squash(text: str) -> str:
+    """Whitespace removed: Thai line breaks fall anywhere between words."""
+    return re.sub(r"\s+", "", text)
+
+
+def page_texts(lines: list[Line]) -> dict[int, str]:
+    pages: dict[int, str] = {}
+    for line in lines:
+        pages[line.page] = pages.get(line.page, "") + line.text
+    return {p: squash(t) for p, t in pages.items()}
+
+
+def docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            seen = set()
+            for cell in row.cells:
+                if id(cell._tc) not in seen:  # merged cells repeat
+                    seen.add(id(cell._tc))
+                    parts.append(cell.text)
+    return "\n".join(parts)
+
+
+# --------------------------------------------------------------------------- fixtures
+@pytest.fixture(scope="module")
+def seed() -> tuple[MemoInput, RenderedMemo]:
+    memo = seed_input(version=3)
+    return memo, render_memo(memo)
+
+
+@pytest.fixture(scope="module")
+def seed_lines(seed: tuple[MemoInput, RenderedMemo]) -> list[Line]:
+    return pdf_lines(seed[1].pdf)
+
+
+def expected_header(plan: Plan) -> list[str]:
+    return [
+        "บันทึกข้อความ",
+        "ส่วนราชการ",
+        plan.memo.office,
+        "โทร.๐๔๒-๒๑๙๙๑๗",
+        "ที่อด๗๖๘๐๑/๕๒",
+        "วันที่๓๐มีนาคม๒๕๖๔",
+        "เรื่อง" + plan.memo.subject,
+        "เรียน" + plan.memo.to,
+    ]
+
+
+def expected_body(plan: Plan) -> list[str]:
+    items = [
+        "ลงวันที่๓๐มกราคม๒๕๖๔",
+        "ประจำปีงบประมาณพ.ศ.๒๕๖๓ขององค์การบริหารส่วนตำบลนาพู่อำเภอเพ็ญจังหวัดอุดรธานี",
+        "มีค่าคะแนนเท่ากับ๕๑.๖๓อยู่ในระดับE",
+        "จึงเรียนมาเพื่อโปรดทราบ",
+        "เว็บไซต์",
+        "(นางสาวกัญรัตน์สิมมาหลวง)",
+        "ผู้ช่วยนักวิเคราะห์นโยบายและแผน",
+        "มาตรการ",
+        "ขั้นตอนหรือวิธีการ",
+        "ผู้รับผิดชอบ",
+        "การกำกับติดตาม",
+        "สถานะการดำเนินการ",
+        "ยังไม่ดำเนินการ",
+        "อยู่ระหว่างดำเนินการ",
+        "ดำเนินการเสร็จเรียบร้อยแล้ว",
+        "(ตรวจสอบในเว็บไซต์ของหน่วยงาน)",
+    ]
+    thai_digits = "๐๑๒๓๔๕๖๗๘๙"
+    for measure in plan.measures:
+        number = "".join(thai_digits[int(d)] for d in measure.id)
+        items.append(f"({number}){measure.title}")
+        for owner in measure.owners:
+            items.append(owner)
+    for step in plan.chain[:-1]:
+        items.append(f"ความคิดเห็นของ{step.position}")
+    for step in plan.chain:
+        items += [f"({step.name})", step.position]
+    return [squash(i) for i in items]
+
+
+# --------------------------------------------------------------------------- seed memo
+def test_seed_pdf_has_every_field(seed: tuple[MemoInput, RenderedMemo], seed_lines: list[Line]):
+    memo, rendered = seed
+    text = squash("".join(line.text for line in seed_lines))
+    for item in expected_header(memo.plan) + expected_body(memo.plan):
+        assert squash(item) in text, item
+    # the nayok's block is the approval, not a comment
+    assert f"ความคิดเห็นของ{squash(memo.plan.chain[-1].position)}" not in text
+    assert "อนุมัติ" in text and "ไม่อนุมัติเนื่องจาก" in text
+    assert "ฉบับที่๓·ร่าง" in text
+    assert not re.search(r"[0-9]", text), re.findall(r".{10}[0-9].{10}", text)
+    # the organisation is named one way throughout
+    assert "นาโพธิ์" not in text
+
+
+def test_seed_pdf_pages_png(seed: tuple[MemoInput, RenderedMemo], seed_lines: list[Line]):
+    _, rendered = seed
+    reader = pypdf.PdfReader(io.BytesIO(rendered.pdf))
+    assert rendered.pages == len(reader.pages) > 1
+    mediabox = reader.pages[0].mediabox
+    assert (round(float(mediabox.width)), round(float(mediabox.height))) == (595, 842)  # A4
+    pages = page_texts(seed_lines)
+    for number in range(2, rendered.pages + 1):
+        thai = "๐๑๒๓๔๕๖๗๘๙"[number]
+        assert f"-{thai}-" in pages[number]
+    assert "-๑-" not in pages[1]
+    png = rendered.png
+    assert png[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(png[16:20], "big")
+    height = int.from_bytes(png[20:24], "big")
+    assert 1000 <= width <= 1240 and height > width
+    assert len(png) < 1_000_000
+    assert rendered.typeset_seconds > 0
+    # nothing typeset outside the A4 page
+    for line in seed_lines:
+        assert 0 < line.x < 595 and 0 < line.y < 842
+
+
+def test_seed_result_marks_by_column(seed: tuple[MemoInput, RenderedMemo], seed_lines: list[Line]):
+    """Each results row has "/" in its status column and "-" in the other two."""
+    memo, _ = seed
+    heading = next(
+        i for i, line in enumerate(seed_lines) if line.text.startswith("ผลการดำเนินการตามมาตรการ")
+    )
+    lines = seed_lines[heading:]
+    marks = [line for line in lines if line.text.strip() in ("/", "-")]
+    # the three status columns, left to right, from the results table's own marks
+    xs = sorted({round(line.x) for line in marks})
+    columns = [xs[0]]
+    for x in xs[1:]:
+        if x - columns[-1] > 20:
+            columns.append(x)
+    assert len(columns) == 3
+    order = ("not_started", "in_progress", "done")
+    thai_digits = "๐๑๒๓๔๕๖๗๘๙"
+    for measure in memo.plan.measures:
+        label = f"({thai_digits[int(measure.id)]})"
+        row = next(line for line in lines if line.text.startswith(label))
+        row_marks = sorted(
+            (line for line in marks if line.page == row.page and abs(line.y - row.y) < 3),
+            key=lambda line: line.x,
+        )
+        got = [line.text.strip() for line in row_marks]
+        want = ["-", "-", "-"]
+        want[order.index(memo.measure_status[measure.id])] = "/"
+        assert got == want, (measure.id, got)
+    # evidence notes sit under the "/" of the done rows
+    notes = [line for line in lines if line.text.startswith("(ตรวจสอบ")]
+    assert len(notes) == 3
+    assert all(line.x > columns[1] + 20 for line in notes)
+
+
+def test_seed_docx(seed: tuple[MemoInput, RenderedMemo]):
+    memo, rendered = seed
+    text = squash(docx_text(rendered.docx))
+    for item in expected_header(memo.plan) + expected_body(memo.plan):
+        assert squash(item) in text, item
+    assert not re.search(r"[0-9]", text)
+    document = docx.Document(io.BytesIO(rendered.docx))
+    section = document.sections[0]
+    assert round(section.page_width.cm, 1) == 21.0 and round(section.page_height.cm, 1) == 29.7
+    assert round(section.left_margin.cm, 1) == 3.0 and round(section.right_margin.cm, 1) == 2.0
+    plan_table, results_table = document.tables
+    assert [c.text for c in plan_table.rows[0].cells] == [
+        "มาตรการ",
+        "ขั้นตอนหรือวิธีการ",
+        "ผู้รับผิดชอบ",
+        "การกำกับติดตาม",
+    ]
+    for table, header_rows in ((plan_table, 1), (results_table, 2)):
+        for i, row in enumerate(table.rows):
+            flagged = row._tr.xpath("./w:trPr/w:tblHeader")
+            assert bool(flagged) == (i < header_rows)
+    order = ("not_started", "in_progress", "done")
+    for row, measure in zip(results_table.rows[2:], memo.plan.measures, strict=True):
+        marks = [cell.text.split("\n")[0] for cell in row.cells[2:]]
+        want = ["-", "-", "-"]
+        want[order.index(memo.measure_status[measure.id])] = "/"
+        assert marks == want
+    xml = document.element.xml + document.styles.element.xml
+    assert 'w:cs="TH SarabunPSK"' in xml and 'w:bidi="th-TH"' in xml
+    assert "ar-SA" not in xml and "minorBidi" not in xml
+    assert "w:szCs" in xml
+
+
+# --------------------------------------------------------------------------- review chain
+def test_full_chain_approved():
+    plan = seed_input().plan
+    chain = approved_chain(plan, datetime(2021, 3, 31, 2, 0, tzinfo=UTC))  # 09:00 Bangkok
+    memo = seed_input(version=2, chain=chain, final=True)
+    rendered = render_memo(memo)
+    lines = pdf_lines(rendered.pdf)
+    text = squash("".join(line.text for line in lines))
+    for record in chain[:-1]:
+        if record.comment:
+            assert squash(f"เห็นชอบ {record.comment}") in text
+        assert squash(f"({record.name})") in text
+    assert "เห็นชอบ" in text
+    assert text.count("วันที่๓๑มีนาคม๒๕๖๔") == len(chain)
+    assert squash(chain[-1].comment or "") in text
+    assert "ฉบับที่๒" in text and "ร่าง" not in text
+    assert not re.search(r"[0-9]", text)
+    ticked = _ticked(lines)
+    assert ticked == {"อนุมัติ": True, "ไม่อนุมัติ": False}
+
+    body = docx_text(rendered.docx)
+    assert "☑ อนุมัติ" in body and "☐ ไม่อนุมัติ" in body
+    for record in chain:
+        assert record.name in body
+    assert body.count("วันที่ ๓๑ มีนาคม ๒๕๖๔") == len(chain)
+
+
+def _ticked(lines: list[Line]) -> dict[str, bool]:
+    """Whether the drawn box just left of อนุมัติ / ไม่อนุมัติ holds the "/" tick."""
+    out = {}
+    for word in ("อนุมัติ", "ไม่อนุมัติ"):
+        label = next(line for line in lines if line.text.strip().startswith(word))
+        out[word] = any(
+            line.text.strip() == "/"
+            and line.page == label.page
+            and abs(line.y - label.y) < 4
+            and 0 < label.x - line.x < 20
+            for line in lines
+        )
+    return out
+
+
+def test_rejections():
+    plan = seed_input().plan
+    when = datetime(2021, 3, 31, 10, 0, tzinfo=BANGKOK)
+    steps = plan.chain
+    # the second reviewer sends it back: the chain stops there
+    chain = [
+        StepRecord(steps[0].position, steps[0].name, "เห็นควรเสนอ", when, "approve"),
+        StepRecord(steps[1].position, steps[1].name, "ให้แก้ไขข้อ 3 ให้ครบถ้วน", when, "reject"),
+        StepRecord(steps[2].position, steps[2].name),
+        StepRecord(steps[3].position, steps[3].name),
+    ]
+    rendered = render_memo(seed_input(version=4, chain=chain))
+    lines = pdf_lines(rendered.pdf)
+    text = squash("".join(line.text for line in lines))
+    assert "ไม่เห็นชอบให้แก้ไขข้อ๓ให้ครบถ้วน" in text
+    assert "ฉบับที่๔·ร่าง" in text
+    assert _ticked(lines) == {"อนุมัติ": False, "ไม่อนุมัติ": False}
+    assert "ไม่เห็นชอบ ให้แก้ไขข้อ ๓ ให้ครบถ้วน" in docx_text(rendered.docx)
+
+    # the nayok refuses: the reason follows เนื่องจาก
+    chain = [StepRecord(s.position, s.name, None, when, "approve") for s in steps[:-1]]
+    chain.append(StepRecord(steps[-1].position, steps[-1].name, "ผลยังไม่ครบทุกข้อ", when, "reject"))
+    rendered = render_memo(seed_input(version=5, chain=chain))
+    lines = pdf_lines(rendered.pdf)
+    text = squash("".join(line.text for line in lines))
+    assert "ไม่อนุมัติเนื่องจากผลยังไม่ครบทุกข้อ" in text
+    assert _ticked(lines) == {"อนุมัติ": False, "ไม่อนุมัติ": True}
+    assert "ร่าง" not in text  # every step has acted
+    body = docx_text(rendered.docx)
+    assert "☐ อนุมัติ" in body and "☑ ไม่อนุมัติ เนื่องจาก ผลยังไม่ครบทุกข้อ" in body
+
+
+# --------------------------------------------------------------------------- robustness
+def test_user_text_is_never_markup():
+    """Text from LINE users reaches typst as JSON data: markup characters print as typed."""
+    plan = seed_input().plan
+    nasty = '#set page(width: 1cm) $x^2$ *ตัวหนา* _ขีด_ [a] \\ <lab> @ref // ไม่ใช่ความเห็น "คำพูด"'
+    chain = [StepRecord(s.position, s.name) for s in plan.chain]
+    chain[0] = StepRecord(
+        chain[0].position,
+        chain[0].name,
+        f"- ขึ้นต้นด้วยขีด\n= หัวข้อ\n{nasty} 👍🏽 https://naphu.go.th/ita/2564",
+        datetime(2021, 3, 31, 9, 0, tzinfo=BANGKOK),
+        "approve",
+    )
+    memo = seed_input(chain=chain)
+    notes = {"1": ["ดูที่ https://naphu.go.th/ita/2564?id=1 ข้อ 2"]}
+    memo = MemoInput(memo.plan, memo.memo_date, 1, memo.measure_status, notes, chain)
+    rendered = render_memo(memo)
+    text = squash("".join(line.text for line in pdf_lines(rendered.pdf)))
+    assert squash("- ขึ้นต้นด้วยขีด") in text and squash("= หัวข้อ") in text
+    assert squash(clean(nasty)) in text  # digits become Thai, markup stays literal
+    assert "👍" not in text  # the font cannot draw emoji: dropped, not a tofu box
+    assert "https://naphu.go.th/ita/2564" in text  # links keep Arabic digits
+    assert squash("(ดูที่ https://naphu.go.th/ita/2564?id=1 ข้อ ๒)") in text
+
+
+def test_clean():
+    assert clean("ข้อ 12 ณ 31 มีนาคม 2564") == "ข้อ ๑๒ ณ ๓๑ มีนาคม ๒๕๖๔"
+    assert clean("  สอง  ช่อง\tแท็บ\r\nบรรทัด ") == "สอง ช่อง แท็บ\nบรรทัด"
+    assert clean("อื่น ๆ") == "อื่น\u00a0ๆ"
+    assert clean("www.example.com/2564 ปี 2564") == "www.example.com/2564 ปี ๒๕๖๔"
+    assert clean(None) == ""
+
+
+def test_bad_input_is_refused():
+    memo = seed_input()
+    with pytest.raises(ValueError):
+        render_memo(
+            MemoInput(memo.plan, memo.memo_date, 1, memo.measure_status, {}, memo.chain[:-1])
+        )
+    with pytest.raises(ValueError):
+        render_memo(MemoInput(memo.plan, memo.memo_date, 1, {"1": "finished"}, {}, memo.chain))
+    bad = [StepRecord(s.position, s.name, decision="maybe") for s in memo.plan.chain]
+    with pytest.raises(ValueError):
+        build_document(memo.plan, memo.memo_date, 1, {}, {}, bad, False)
+    assert issubclass(MemoRenderError, RuntimeError)
+
+
+# --------------------------------------------------------------------------- big plan
+def test_large_plan_repeats_table_headers():
+    memo = large_input(measures=60, divisions=12)
+    rendered = render_memo(memo)
+    assert rendered.pages > 4
+    lines = pdf_lines(rendered.pdf)
+    pages = page_texts(lines)
+    assert len(pages) == rendered.pages
+    label = re.compile(r"^\([๐-๙]+\)")
+    table_pages = sorted({line.page for line in lines if label.match(line.text)})
+    first, last = table_pages[0], table_pages[-1]
+    for number in range(first, last + 1):
+        assert "ขั้นตอนหรือวิธีการ" in pages[number], number
+    # the results table's second header row repeats too
+    results_start = min(p for p, t in pages.items() if "สถานะการดำเนินการ" in t)
+    for number in range(results_start, last + 1):
+        assert "ยังไม่ดำเนินการ" in pages[number], number
+    text = "".join(pages.values())
+    assert "(๖๐)" in text
+    assert not re.search(r"[0-9]", text)
+    for division in memo.plan.divisions:
+        assert squash(clean(division)) in text
