@@ -7,6 +7,11 @@ STAMP := $(VENV)/.installed
 export PORT ?= 8000
 export SIMULATOR_PORT ?= 8001
 export REDIS_URL ?= redis://127.0.0.1:6379/0
+# honcho gives each process its own $PORT; these keep every process pointing at the web one.
+export BOT_PORT := $(PORT)
+export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
+export LINE_API_URL ?= http://127.0.0.1:$(SIMULATOR_PORT)
+export LINE_DATA_API_URL ?= http://127.0.0.1:$(SIMULATOR_PORT)
 export PYTHAINLP_READ_ONLY := 1
 
 .PHONY: run test setup redis lint format bench fuzz docs clean chromium
@@ -27,6 +32,7 @@ chromium:
 	@scripts/ensure-chromium.sh
 
 run: setup redis
+	@# tests export their own addresses; make run uses the demo ones above
 	$(VENV)/bin/itabot demo --statuses
 	@echo ""
 	@echo "  LINE simulator (chat as any user):  http://127.0.0.1:$(SIMULATOR_PORT)/"

@@ -78,7 +78,12 @@ def create_app(settings: Settings | None = None) -> Flask:
                 log.error("webhook before any plan was loaded")
                 return Response("no plan loaded", 503)
             events_queue.enqueue(
-                "jobs.webhook.process_body", target, body, result_ttl=0, failure_ttl=7 * 24 * 3600, job_timeout=120
+                "jobs.webhook.process_body",
+                target,
+                body,
+                result_ttl=0,
+                failure_ttl=7 * 24 * 3600,
+                job_timeout=120,
             )
         except redis.RedisError as exc:
             # Not stored: answer non-200 so LINE redelivers the events.

@@ -96,12 +96,17 @@ def cmd_invite(args: argparse.Namespace) -> int:
         kind = "position"
     else:
         choices = ", ".join([*plan.divisions, *[s.position for s in plan.chain], "admin"])
-        print(f"ไม่รู้จัก “{target}”: ต้องเป็นชื่อหน่วยงาน ตำแหน่งในสายการพิจารณา หรือ admin ({choices})", file=sys.stderr)
+        print(
+            f"ไม่รู้จัก “{target}”: ต้องเป็นชื่อหน่วยงาน ตำแหน่งในสายการพิจารณา หรือ admin ({choices})",
+            file=sys.stderr,
+        )
         return 2
     code = people.create_invite(r, org, kind, target, ttl=int(args.days * 86400))
     print(code)
-    print(f"รหัสเชิญสำหรับ {target} ใช้ได้ครั้งเดียว ภายใน {args.days:g} วัน: ส่งข้อความ “ลงทะเบียน {code}” ถึงบอท",
-          file=sys.stderr)
+    print(
+        f"รหัสเชิญสำหรับ {target} ใช้ได้ครั้งเดียว ภายใน {args.days:g} วัน: ส่งข้อความ “ลงทะเบียน {code}” ถึงบอท",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -116,7 +121,9 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps(matrix.as_json(), ensure_ascii=False))
         return 0
     counts = matrix.counts()
-    print(f"{plan.org.name}: เสร็จ {counts['done']} · กำลังดำเนินการ {counts['in_progress']} · ยังไม่เริ่ม {counts['not_started']}")
+    print(
+        f"{plan.org.name}: เสร็จ {counts['done']} · กำลังดำเนินการ {counts['in_progress']} · ยังไม่เริ่ม {counts['not_started']}"
+    )
     for measure in plan.measures:
         state = matrix.measure_status(measure.id)
         bar_len = round(matrix.progress(measure.id) * 20)
@@ -144,8 +151,13 @@ def cmd_compile(args: argparse.Namespace) -> int:
     memo_date = moment.astimezone(plan.tz).date()
     version = versions.allocate(r, org, requested_by="cli", memo_date=memo_date.isoformat())
     job = queue(DEFAULT, settings).enqueue(
-        "jobs.compile.compile_version", org, version, moment.isoformat(),
-        job_id=f"compile-{org}-{version}", job_timeout=300, result_ttl=3600,
+        "jobs.compile.compile_version",
+        org,
+        version,
+        moment.isoformat(),
+        job_id=f"compile-{org}-{version}",
+        job_timeout=300,
+        result_ttl=3600,
     )
     print(f"สั่งจัดทำบันทึกข้อความ ฉบับที่ {version} แล้ว", file=sys.stderr)
     if args.no_wait:
@@ -167,9 +179,17 @@ def cmd_compile(args: argparse.Namespace) -> int:
             return 1
         waited = time.monotonic() - started
         if waited > args.timeout:
-            print(f"\nรอเกิน {args.timeout:g} วินาที: ตรวจว่า worker ทำงานอยู่ (itabot worker)", file=sys.stderr)
+            print(
+                f"\nรอเกิน {args.timeout:g} วินาที: ตรวจว่า worker ทำงานอยู่ (itabot worker)",
+                file=sys.stderr,
+            )
             return 1
-        print(f"\r{spinner[tick % 4]} กำลังจัดทำ ({state}) {waited:4.1f} วินาที", end="", file=sys.stderr, flush=True)
+        print(
+            f"\r{spinner[tick % 4]} กำลังจัดทำ ({state}) {waited:4.1f} วินาที",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
         tick += 1
         time.sleep(0.1)
     print("\rจัดทำเสร็จแล้ว" + " " * 30, file=sys.stderr)
@@ -245,10 +265,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--org", help="organisation id (default: the one loaded)")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    plan = sub.add_parser("plan", help="the plan file").add_subparsers(dest="plan_command", required=True)
+    plan = sub.add_parser("plan", help="the plan file").add_subparsers(
+        dest="plan_command", required=True
+    )
     load = plan.add_parser("load", help="validate and load a plan")
     load.add_argument("file")
-    load.add_argument("--replace", action="store_true", help="replace the organisation this deployment serves")
+    load.add_argument(
+        "--replace", action="store_true", help="replace the organisation this deployment serves"
+    )
     load.set_defaults(func=cmd_plan_load)
 
     invite = sub.add_parser("invite", help="print a one-time invite code")
@@ -284,7 +308,9 @@ def build_parser() -> argparse.ArgumentParser:
     sim = sub.add_parser("simulator", help="the local LINE simulator")
     sim.set_defaults(func=cmd_simulator)
 
-    rich = sub.add_parser("richmenu", help="create the rich menu (รายงาน / ภาพรวม / วิธีใช้) for every user")
+    rich = sub.add_parser(
+        "richmenu", help="create the rich menu (รายงาน / ภาพรวม / วิธีใช้) for every user"
+    )
     rich.set_defaults(func=cmd_richmenu)
 
     demo = sub.add_parser("demo", help="load the demo plan and statuses (make run does this)")

@@ -43,7 +43,9 @@ class Settings:
 def load_settings() -> Settings:
     _load_dotenv()
     port = int(os.environ.get("PORT", "8000"))
-    simulator = os.environ.get("SIMULATOR_URL", "http://127.0.0.1:8001")
+    simulator = os.environ.get(
+        "SIMULATOR_URL", f"http://127.0.0.1:{os.environ.get('SIMULATOR_PORT', '8001')}"
+    )
     secret = os.environ.get("LINE_CHANNEL_SECRET", DEMO_CHANNEL_SECRET)
     return Settings(
         redis_url=os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0"),

@@ -19,7 +19,9 @@ def demo_plan_text() -> str:
 
 
 def demo_statuses() -> dict:
-    return yaml.safe_load(resources.files("bot").joinpath("demo_data/naphu-2564-statuses.yaml").read_text("utf-8"))
+    return yaml.safe_load(
+        resources.files("bot").joinpath("demo_data/naphu-2564-statuses.yaml").read_text("utf-8")
+    )
 
 
 def seed_statuses(r, plan, statuses: dict) -> int:
@@ -30,10 +32,20 @@ def seed_statuses(r, plan, statuses: dict) -> int:
         if measure is None:
             continue
         for division in measure.owners:
-            changes.append(status_store.Change(measure.id, division, entry["status"], entry.get("note")))
+            changes.append(
+                status_store.Change(measure.id, division, entry["status"], entry.get("note"))
+            )
     if changes:
-        status_store.apply_changes(r, plan.org.id, changes, user_id="demo", user_name="ข้อมูลตัวอย่าง",
-                                   source="itabot demo --statuses", event_id=None, kind="seed")
+        status_store.apply_changes(
+            r,
+            plan.org.id,
+            changes,
+            user_id="demo",
+            user_name="ข้อมูลตัวอย่าง",
+            source="itabot demo --statuses",
+            event_id=None,
+            kind="seed",
+        )
     return len(changes)
 
 

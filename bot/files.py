@@ -11,7 +11,9 @@ from bot.signing import check_signed, signed_query
 from store import versions
 from store.db import connect_binary
 
-_NAME = re.compile(r"^memo-(?P<org>[a-z0-9-]+)-v(?P<version>\d+)(?P<suffix>\.pdf|\.docx|-page1\.png)$")
+_NAME = re.compile(
+    r"^memo-(?P<org>[a-z0-9-]+)-v(?P<version>\d+)(?P<suffix>\.pdf|\.docx|-page1\.png)$"
+)
 _KIND = {".pdf": "pdf", ".docx": "docx", "-page1.png": "png"}
 _SUFFIX = {v: k for k, v in _KIND.items()}
 
@@ -37,8 +39,12 @@ def register(app: Flask, settings: Settings) -> None:
         from flask import request
 
         path = request.path
-        if not check_signed(settings.signing_key, path, request.args.get("exp"), request.args.get("sig")):
-            return Response("ลิงก์ไม่ถูกต้องหรือหมดอายุแล้ว (link invalid or expired)", 403, mimetype="text/plain")
+        if not check_signed(
+            settings.signing_key, path, request.args.get("exp"), request.args.get("sig")
+        ):
+            return Response(
+                "ลิงก์ไม่ถูกต้องหรือหมดอายุแล้ว (link invalid or expired)", 403, mimetype="text/plain"
+            )
         match = _NAME.match(name)
         if not match or match["org"] != org or int(match["version"]) != version:
             return Response("not found", 404)
@@ -51,5 +57,8 @@ def register(app: Flask, settings: Settings) -> None:
             data,
             200,
             mimetype=versions.FILE_KINDS[kind],
-            headers={"Content-Disposition": f'{disposition}; filename="{name}"', "Cache-Control": "private, max-age=3600"},
+            headers={
+                "Content-Disposition": f'{disposition}; filename="{name}"',
+                "Cache-Control": "private, max-age=3600",
+            },
         )

@@ -11,7 +11,9 @@ import logging
 import sys
 from datetime import UTC, datetime
 
-current_event: contextvars.ContextVar[str | None] = contextvars.ContextVar("current_event", default=None)
+current_event: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "current_event", default=None
+)
 _secrets: set[str] = set()
 
 

@@ -35,8 +35,14 @@ def render_image() -> bytes:
         "labels": json.dumps([label for label, _ in ITEMS], ensure_ascii=False),
         "colors": json.dumps([color for _, color in ITEMS]),
     }
-    return typst.compile(source.encode(), format="png", ppi=720, font_paths=[_font_dir()],
-                         ignore_system_fonts=True, sys_inputs=inputs)
+    return typst.compile(
+        source.encode(),
+        format="png",
+        ppi=720,
+        font_paths=[_font_dir()],
+        ignore_system_fonts=True,
+        sys_inputs=inputs,
+    )
 
 
 def menu_request() -> dict:
@@ -44,10 +50,19 @@ def menu_request() -> dict:
     areas = []
     for index, (label, _) in enumerate(ITEMS):
         width = third if index < 2 else WIDTH - 2 * third
-        areas.append({"bounds": {"x": index * third, "y": 0, "width": width, "height": HEIGHT},
-                      "action": {"type": "message", "label": label, "text": label}})
-    return {"size": {"width": WIDTH, "height": HEIGHT}, "selected": True, "name": "itabot",
-            "chatBarText": "เมนู ITA", "areas": areas}
+        areas.append(
+            {
+                "bounds": {"x": index * third, "y": 0, "width": width, "height": HEIGHT},
+                "action": {"type": "message", "label": label, "text": label},
+            }
+        )
+    return {
+        "size": {"width": WIDTH, "height": HEIGHT},
+        "selected": True,
+        "name": "itabot",
+        "chatBarText": "เมนู ITA",
+        "areas": areas,
+    }
 
 
 def install(settings: Settings) -> str:
@@ -59,9 +74,13 @@ def install(settings: Settings) -> str:
         RichMenuRequest,
     )
 
-    api = MessagingApi(ApiClient(Configuration(host=settings.line_api_url, access_token=settings.access_token)))
+    api = MessagingApi(
+        ApiClient(Configuration(host=settings.line_api_url, access_token=settings.access_token))
+    )
     blob = MessagingApiBlob(
-        ApiClient(Configuration(host=settings.line_data_api_url, access_token=settings.access_token))
+        ApiClient(
+            Configuration(host=settings.line_data_api_url, access_token=settings.access_token)
+        )
     )
     menu_id = api.create_rich_menu(RichMenuRequest.from_dict(menu_request())).rich_menu_id
     blob.set_rich_menu_image(menu_id, render_image(), _headers={"Content-Type": "image/png"})

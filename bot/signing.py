@@ -27,7 +27,9 @@ def signed_query(key: str, path: str, ttl: int, now: float | None = None) -> str
     return f"exp={expires}&sig={sign(key, f'{path}|{expires}')}"
 
 
-def check_signed(key: str, path: str, expires: str | None, signature: str | None, now: float | None = None) -> bool:
+def check_signed(
+    key: str, path: str, expires: str | None, signature: str | None, now: float | None = None
+) -> bool:
     if not expires or not signature or not expires.isdigit():
         return False
     if int(expires) < (now or time.time()):

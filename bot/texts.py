@@ -37,9 +37,9 @@ def measure_ref(measure_id: str) -> str:
 
 
 def greeting(org_name: str | None) -> str:
-    where = f"ของ{org_name} " if org_name else ""
+    where = f" ของ{org_name}" if org_name else ""
     return (
-        f"สวัสดีครับ ยินดีต้อนรับสู่ระบบรายงานผลมาตรการส่งเสริมคุณธรรมและความโปร่งใส (ITA) {where}\n"
+        f"สวัสดีครับ ยินดีต้อนรับสู่ระบบรายงานผลมาตรการส่งเสริมคุณธรรมและความโปร่งใส (ITA){where}\n"
         "หากได้รับรหัสเชิญจากเจ้าหน้าที่วิเคราะห์นโยบายและแผนแล้ว "
         "กรุณาพิมพ์ “ลงทะเบียน ตามด้วยรหัส” เช่น ลงทะเบียน ABCD-2345"
     )
@@ -99,7 +99,9 @@ def confirm_change(lines: list[tuple[str, str, str]], division: str, note: str |
         mid, title, status = lines[0]
         text = f"บันทึกแล้วครับ: {measure_ref(mid)} {title} ของ{division} — {STATUS_LABEL[status]}"
     else:
-        body = "\n".join(f"• {measure_ref(mid)} {title} — {STATUS_LABEL[s]}" for mid, title, s in lines)
+        body = "\n".join(
+            f"• {measure_ref(mid)} {title} — {STATUS_LABEL[s]}" for mid, title, s in lines
+        )
         text = f"บันทึกแล้วครับ ({division})\n{body}"
     if note:
         text += f"\nหลักฐาน: {note}"
@@ -116,7 +118,9 @@ def not_owned(ids: list[str], division: str) -> str:
 
 
 def undone(lines: list[tuple[str, str, str]], skipped: int) -> str:
-    body = "\n".join(f"• {measure_ref(mid)} {title} กลับเป็น “{STATUS_LABEL[s]}”" for mid, title, s in lines)
+    body = "\n".join(
+        f"• {measure_ref(mid)} {title} กลับเป็น “{STATUS_LABEL[s]}”" for mid, title, s in lines
+    )
     text = f"ยกเลิกการรายงานครั้งล่าสุดแล้วครับ\n{body}" if lines else "ไม่มีรายการที่ยกเลิกได้ครับ"
     if skipped:
         text += f"\n({to_thai_digits(skipped)} รายการไม่ได้ย้อนกลับ เพราะมีผู้รายงานใหม่หลังจากนั้นแล้ว)"

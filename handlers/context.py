@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from collections.abc import Callable
 from typing import Any
 
 import redis
@@ -38,7 +38,9 @@ class Context:
         """Queue a push; its retry key is fixed by the event and purpose, so a re-run of the
         event (worker killed, redelivery) can never make LINE deliver it twice."""
         recipients = [to] if isinstance(to, str) else list(to)
-        retry_key = str(uuid.uuid5(uuid.NAMESPACE_URL, f"itabot:{self.org}:{self.event_id}:{purpose}"))
+        retry_key = str(
+            uuid.uuid5(uuid.NAMESPACE_URL, f"itabot:{self.org}:{self.event_id}:{purpose}")
+        )
         self.pushes.append((recipients, messages, retry_key))
 
     def enqueue(self, func: str, *args: Any, **kwargs: Any) -> None:

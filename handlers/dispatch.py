@@ -28,8 +28,12 @@ def _command(text: str, words: tuple[str, ...]) -> str | None:
     """The rest of the text when it starts with one of the command words, else None."""
     lowered = text.lower()
     for word in words:
-        if lowered == word or lowered.startswith(word + " ") or (not word.isascii() and lowered.startswith(word)):
-            return text[len(word):].strip()
+        if (
+            lowered == word
+            or lowered.startswith(word + " ")
+            or (not word.isascii() and lowered.startswith(word))
+        ):
+            return text[len(word) :].strip()
     return None
 
 
@@ -46,12 +50,27 @@ def handle(ctx: Context, event: dict[str, Any]) -> None:
         elif ctx.person:
             ctx.reply(m.text("ขออภัยครับ ระบบรับเฉพาะข้อความตัวอักษร กรุณาพิมพ์หรือแตะปุ่ม"))
     elif kind == "postback":
-        data = (event.get("postback") or {}).get("data") if isinstance(event.get("postback"), dict) else None
+        data = (
+            (event.get("postback") or {}).get("data")
+            if isinstance(event.get("postback"), dict)
+            else None
+        )
         handle_postback(ctx, data)
     elif kind in ("unfollow", "join", "leave", "read", "delivery"):
         log.info("event ignored: %s", kind)
     else:
         log.info("unknown event type ignored", extra={"details": {"type": str(kind)[:50]}})
+
+
+def _registered(ctx: Context) -> bool:
+    """A plan is loaded and the sender has joined; otherwise say so politely."""
+    if ctx.plan is None:
+        ctx.reply(m.text(texts.NO_PLAN))
+        return False
+    if ctx.person is None:
+        ctx.reply(m.text(texts.NOT_REGISTERED))
+        return False
+    return True
 
 
 def handle_text(ctx: Context, raw: str) -> None:
@@ -62,11 +81,7 @@ def handle_text(ctx: Context, raw: str) -> None:
     if code is not None:
         join.register(ctx, code, ctx.display_name())
         return
-    if ctx.plan is None:
-        ctx.reply(m.text(texts.NO_PLAN))
-        return
-    if ctx.person is None:
-        ctx.reply(m.text(texts.NOT_REGISTERED))
+    if not _registered(ctx):
         return
     pending = events.get_pending(ctx.r, ctx.org, ctx.user_id)
     if pending and pending.get("kind") == "review-comment":
@@ -93,15 +108,17 @@ def handle_text(ctx: Context, raw: str) -> None:
 
 
 def handle_postback(ctx: Context, data: Any) -> None:
-    if ctx.plan is None:
-        ctx.reply(m.text(texts.NO_PLAN))
+    if not _registered(ctx):
         return
-    if ctx.person is None:
-        ctx.reply(m.text(texts.NOT_REGISTERED))
-        return
-    parts = postback.decode(ctx.settings.signing_key, ctx.org, ctx.user_id, data) if isinstance(data, str) else None
+    parts = (
+        postback.decode(ctx.settings.signing_key, ctx.org, ctx.user_id, data)
+        if isinstance(data, str)
+        else None
+    )
     if not parts:
-        log.warning("postback refused: not issued to this user", extra={"user": ctx.user_id, "org": ctx.org})
+        log.warning(
+            "postback refused: not issued to this user", extra={"user": ctx.user_id, "org": ctx.org}
+        )
         ctx.reply(m.text(texts.FORGED_BUTTON))
         return
     if parts[0] in ("st", "ask"):

@@ -7,7 +7,7 @@ import logging
 from bot import messages as m
 from bot import texts
 from handlers.context import Context
-from store import people
+from store import people, versions
 
 log = logging.getLogger("itabot.join")
 
@@ -15,7 +15,9 @@ log = logging.getLogger("itabot.join")
 def follow(ctx: Context) -> None:
     org_name = ctx.plan.org.name if ctx.plan else None
     if ctx.person:
-        ctx.reply(m.text(f"ยินดีต้อนรับกลับครับ คุณ{ctx.person.name}".strip(), [m.qr_message(texts.QR_HELP)]))
+        ctx.reply(
+            m.text(f"ยินดีต้อนรับกลับครับ คุณ{ctx.person.name}".strip(), [m.qr_message(texts.QR_HELP)])
+        )
         return
     ctx.reply(m.text(texts.greeting(org_name)))
 
@@ -27,7 +29,10 @@ def register(ctx: Context, code_text: str, display_name: str) -> None:
     result = people.redeem_invite(ctx.r, ctx.org, ctx.user_id, code_text, display_name)
     if not result.ok:
         if result.reason == "locked":
-            log.warning("invite code refused: too many wrong codes", extra={"user": ctx.user_id, "org": ctx.org})
+            log.warning(
+                "invite code refused: too many wrong codes",
+                extra={"user": ctx.user_id, "org": ctx.org},
+            )
             ctx.reply(m.text(texts.REGISTER_LOCKED))
         else:
             log.warning(
@@ -36,10 +41,34 @@ def register(ctx: Context, code_text: str, display_name: str) -> None:
             )
             ctx.reply(m.text(texts.REGISTER_BAD_CODE))
         return
-    log.info("registered", extra={"user": ctx.user_id, "org": ctx.org, "details": {result.kind: result.target}})
+    log.info(
+        "registered",
+        extra={"user": ctx.user_id, "org": ctx.org, "details": {result.kind: result.target}},
+    )
     org_name = ctx.plan.org.name if ctx.plan else ""
-    quick = [m.qr_message(texts.QR_REPORT)] if result.kind == "division" else [m.qr_message(texts.QR_OVERVIEW)]
-    ctx.reply(m.text(texts.registered(result.kind, result.target, org_name), quick + [m.qr_message(texts.QR_HELP)]))
+    if result.kind == "position":
+        # A memo already waiting at this position reaches its new holder now.
+        from jobs import chain as chain_jobs
+
+        version = versions.current(ctx.r, ctx.org)
+        state = versions.chain(ctx.r, ctx.org, version) if version else None
+        if (
+            state
+            and state.state == versions.IN_REVIEW
+            and state.steps[state.step].position == result.target
+        ):
+            chain_jobs.request_review(ctx.settings, ctx.r, ctx.org, version)
+    quick = (
+        [m.qr_message(texts.QR_REPORT)]
+        if result.kind == "division"
+        else [m.qr_message(texts.QR_OVERVIEW)]
+    )
+    ctx.reply(
+        m.text(
+            texts.registered(result.kind, result.target, org_name),
+            quick + [m.qr_message(texts.QR_HELP)],
+        )
+    )
 
 
 def help_text(ctx: Context) -> None:

@@ -110,7 +110,7 @@ def _rx(source: str) -> re.Pattern[str]:
 
 # -- vocabulary ---------------------------------------------------------------------------------
 
-_PARTICLE = r"(?:ครับผม|ครับ|ครัช|คับ|ค้าบ|ฮะ|ฮับ|งับ|นะคะ|นะครับ|นะค่ะ|ค่ะ|คะ|ค่า|คร่า|จ้า|จ้ะ|จ๊ะ|นะ|น้า|จ้ะ)"
+_PARTICLE = r"(?:ครับผม|ครับ|ครัช|คับ|ค้าบ|ฮะ|ฮับ|งับ|นะคะ|นะครับ|นะค่ะ|ค่ะ|คะ|ค่า|คร่า|จ้า|จ้ะ|จ๊ะ|นะ|น้า)"
 _CLAUSE_END = rf"(?= (?:{_PARTICLE} )*(?:$|[\n,.!;)\x00]|ข้อ|มาตรการ|และ|ส่วน|\d))"
 _STRICT_END = rf"(?= (?:{_PARTICLE} )*(?:$|[\n,!;)\x00]))"
 
@@ -204,7 +204,7 @@ _STATUS_PATTERNS: list[tuple[str, str]] = [
 ]
 _STATUS_KIND = {f"s{i}": kind for i, (kind, _) in enumerate(_STATUS_PATTERNS)}
 # Every pattern above starts with one of these: checking first is 3-4 times faster.
-_STATUS_FIRST = "(?=[ไมยกเใจดทแสคบอรปa-z])"
+_STATUS_FIRST = "(?=[ไมยกเใจดทแสคบอรปภa-z])"
 _STATUS_RX = _rx(
     _STATUS_FIRST
     + "(?:"
@@ -231,8 +231,11 @@ _MONTHS = (
     r"(?:มกรา|กุมภา|มีนา|เมษา|พฤษภา|มิถุนา|กรกฎา|สิงหา|กันยา|ตุลา|พฤศจิกา|ธันวา"
     r"|ม\.ค|ก\.พ|มี\.ค|เม\.ย|พ\.ค|มิ\.ย|ก\.ค|ส\.ค|ก\.ย|ต\.ค|พ\.ย|ธ\.ค)"
 )
-_UNITS = r"(?:วัน|เดือน|ปี|สัปดาห์|อาทิตย์|ชั่วโมง|ชม|นาที|โมง|น\.|ครั้ง|คน|บาท|เรื่อง|แห่ง|ชิ้น|ฉบับ|ข้อ(?! ?ที่)|รายการ|โครงการ|กิจกรรม)"
-_NUM = rf"(?<!\d)\d{{1,3}}(?!\d)(?! ?(?:%|เปอร์|เปอ|percent)|[.:/]\d| ?{_MONTHS}| ?{_UNITS})"
+_UNITS = r"(?:วัน|เดือน|ปี|สัปดาห์|อาทิตย์|ชั่วโมง|ชม|นาที|โมง|น\.|ครั้ง|คน|บาท|เรื่อง|แห่ง|ชิ้น|ฉบับ|ข้อ(?! ?(?:ที่ ?)?\d)|รายการ|โครงการ|กิจกรรม)"
+# Right after ข้อ/มาตรการ a number is a measure unless it is a percentage, decimal or date;
+# further along a list it must not read as a count or a date ("2 ข้อ", "31 มีนาคม").
+_NUM_FIRST = r"(?<!\d)\d{1,3}(?!\d)(?! ?(?:%|เปอร์|เปอ|percent)|[.:/]\d)"
+_NUM = rf"{_NUM_FIRST}(?! ?{_MONTHS}| ?{_UNITS})"
 _NUM_WORD = (
     r"(?:ยี่สิบ|สิบ)(?:เอ็ด|สอง|สาม(?!ารถ)|สี่|ห้า(?!ม)|หก|เจ็ด|แปด|เก้า(?!อี้))?"
     r"|หนึ่ง|สอง|สาม(?!ารถ)|สี่|ห้า(?!ม)|หก|เจ็ด|แปด|เก้า(?!อี้)|แรก|สุดท้าย"
@@ -240,11 +243,15 @@ _NUM_WORD = (
 _TOKEN = rf"(?:{_NUM}|{_NUM_WORD})"
 _ANCHOR_WORD = r"(?:ข้อ|มาตรการ|measure|item|no\.|#)"
 _CONN = rf"(?: ?(?:,|/|&|\+|-|และ|กับ|ถึง|หรือ|to|and)? ?(?:{_ANCHOR_WORD} ?\.?(?:ที่)? ?)?)"
-_ANCHOR_RX = _rx(rf"{_ANCHOR_WORD} ?\.?(?:ที่)? ?(?P<list>{_TOKEN}(?:{_CONN}{_TOKEN})*)")
+# Lists are bounded and atomic so that a long run of numbers cannot make matching quadratic.
+_ANCHOR_RX = _rx(
+    rf"{_ANCHOR_WORD} ?\.?(?:ที่)? ?"
+    rf"(?P<list>(?>(?:{_NUM_FIRST}|{_NUM_WORD})(?:{_CONN}{_TOKEN}){{0,30}}))"
+)
 _LIST_TOKEN_RX = re.compile(rf"(?P<conn>-|ถึง|to|หรือ)|(?P<tok>\d+|{_NUM_WORD})")
 _LINE_NUM_RX = re.compile(r"(?m)^(?P<list>\d{1,3})\s*[.)](?!\d)")
-_DIGIT_LIST = rf"{_NUM}(?:{_CONN}{_NUM})*"
-_BARE_RX = _rx(rf"(?=\d)(?<![\d./:\-])(?P<list>{_DIGIT_LIST})(?= (?:{_ANY_STATUS_SRC}))")
+_DIGIT_LIST = rf"(?>{_NUM}(?:{_CONN}{_NUM}){{0,12}})"
+_BARE_RX = _rx(rf"(?=\d)(?<![\d./:\-])(?P<list>{_DIGIT_LIST})(?= (?:ก็ )?(?:{_ANY_STATUS_SRC}))")
 _NOT_MEASURE_BEFORE = _rx(r"(?:วันที่|วัน|เมื่อ|ณ|ภายใน|เวลา|อีก|ประมาณ|ราว|ไป|ได้|ปี|พ\.ศ\.|เลข) $")
 _PAREN_NUMBERS = _rx(rf" (?:{_ANCHOR_WORD} ?(?:ที่)? )?{_TOKEN}(?:{_CONN}{_TOKEN})* ")
 
@@ -257,7 +264,7 @@ _ALL_RX = _rx(
 
 _URL_RX = re.compile(
     r"(?:https?://|www\.)[^\s<>()\"'\u0e00-\u0e7f]+"
-    r"|(?<![\w@.])[a-z0-9][a-z0-9.-]*\.(?:go|or|ac|co|in|mi|net)\.th(?:/[^\s<>()\"'\u0e00-\u0e7f]*)?",
+    r"|(?<![\w@.\-])[a-z0-9][a-z0-9.-]{0,60}\.(?:go|or|ac|co|in|mi|net)\.th(?:/[^\s<>()\"'\u0e00-\u0e7f]*)?",
     re.IGNORECASE,
 )
 _PAREN_RX = re.compile(r"\(([^()\n]{1,300})\)")
@@ -583,13 +590,10 @@ def parse_report(text: str, measures: list[MeasureRef], own_ids: list[str]) -> P
         _blank(work, hit.start(), hit.end())
 
     current = "".join(work)
-    cancelled = False
     for hit in _STATUS_RX.finditer(current):
         kind = _STATUS_KIND[hit.lastgroup or ""]
         _blank(work, hit.start(), hit.end())
-        if kind == _CANCEL:
-            cancelled = True
-        else:
+        if kind != _CANCEL:  # blanked all the same, so its words cannot count for anything
             items.append((hit.start(), "status", kind))
 
     if measures:
@@ -606,7 +610,7 @@ def parse_report(text: str, measures: list[MeasureRef], own_ids: list[str]) -> P
     report = ParsedReport(note=" ".join(t for _, t in notes) or None)
     distinct_percents = set(percents)
     report.percent = percents[0] if len(distinct_percents) == 1 else None
-    return _pair(items, known, own_ids, report, cancelled)
+    return _pair(items, known, own_ids, report)
 
 
 # PAIRING. Mentions and statuses form alternating runs. A message that starts with a measure
@@ -619,7 +623,6 @@ def _pair(
     known: list[str],
     own_ids: list[str],
     report: ParsedReport,
-    cancelled: bool,
 ) -> ParsedReport:
     statuses_seen = [p for _, k, p in items if k == "status"]
     distinct = list(dict.fromkeys(s for s in statuses_seen if isinstance(s, str)))
@@ -729,7 +732,6 @@ def _pair(
     else:
         report.updates = [(i, next(iter(final[i]))) for i in order]
         report.status_hint = None
-        return report
     return report
 
 

@@ -30,7 +30,9 @@ def status_quick_replies(ctx: Context, ids: list[str]) -> list[dict]:
     joined = ",".join(ids)
     refs = " ".join(texts.measure_ref(i) for i in ids)
     return [
-        m.qr_postback(texts.STATUS_SHORT[s], _pb(ctx, "st", joined, s), f"{refs} {texts.STATUS_LABEL[s]}")
+        m.qr_postback(
+            texts.STATUS_SHORT[s], _pb(ctx, "st", joined, s), f"{refs} {texts.STATUS_LABEL[s]}"
+        )
         for s in STATUSES
     ]
 
@@ -44,9 +46,17 @@ def measure_quick_replies(ctx: Context, ids: list[str], status_hint: str | None)
         label = f"{texts.measure_ref(measure_id)} {_title(measure) if measure else ''}"
         if status_hint:
             data = _pb(ctx, "st", measure_id, status_hint)
-            items.append(m.qr_postback(label, data, f"{texts.measure_ref(measure_id)} {texts.STATUS_LABEL[status_hint]}"))
+            items.append(
+                m.qr_postback(
+                    label,
+                    data,
+                    f"{texts.measure_ref(measure_id)} {texts.STATUS_LABEL[status_hint]}",
+                )
+            )
         else:
-            items.append(m.qr_postback(label, _pb(ctx, "ask", measure_id), texts.measure_ref(measure_id)))
+            items.append(
+                m.qr_postback(label, _pb(ctx, "ask", measure_id), texts.measure_ref(measure_id))
+            )
     return items
 
 
@@ -98,7 +108,9 @@ def _ask_back(ctx: Context, parsed: ParsedReport, own_ids: list[str]) -> None:
     assert plan is not None
     problem = parsed.problem
     if problem == "no_status":
-        ids = [i for i in (parsed.candidates or [u for u, _ in parsed.updates]) if i in own_ids] or own_ids
+        ids = [
+            i for i in (parsed.candidates or [u for u, _ in parsed.updates]) if i in own_ids
+        ] or own_ids
         refs = " ".join(texts.measure_ref(i) for i in ids)
         ctx.reply(m.text(texts.ASK_STATUS.format(refs=refs), status_quick_replies(ctx, ids[:5])))
     elif problem == "conflict":
@@ -116,10 +128,14 @@ def _ask_back(ctx: Context, parsed: ParsedReport, own_ids: list[str]) -> None:
         ids = [i for i in parsed.candidates if i in own_ids] or own_ids
         ctx.reply(m.text(texts.ASK_AMBIGUOUS, measure_quick_replies(ctx, ids, parsed.status_hint)))
     elif parsed.status_hint:  # a status without a measure
-        ctx.reply(m.text(texts.ASK_MEASURE, measure_quick_replies(ctx, own_ids, parsed.status_hint)))
+        ctx.reply(
+            m.text(texts.ASK_MEASURE, measure_quick_replies(ctx, own_ids, parsed.status_hint))
+        )
     else:
         ctx.reply(
-            m.text(texts.NOT_UNDERSTOOD, [m.qr_message(texts.QR_REPORT), m.qr_message(texts.QR_HELP)])
+            m.text(
+                texts.NOT_UNDERSTOOD, [m.qr_message(texts.QR_REPORT), m.qr_message(texts.QR_HELP)]
+            )
         )
 
 
@@ -128,7 +144,11 @@ def apply(ctx: Context, updates: list[tuple[str, str]], note: str | None, *, sou
     plan, person = ctx.plan, ctx.person
     assert plan is not None and person is not None and person.division
     division = person.division
-    owned = [(mid, s) for mid, s in updates if division in (plan.measure(mid).owners if plan.measure(mid) else [])]
+    owned = [
+        (mid, s)
+        for mid, s in updates
+        if division in (plan.measure(mid).owners if plan.measure(mid) else [])
+    ]
     refused = [mid for mid, _ in updates if mid not in {o for o, _ in owned}]
     matrix = status_store.read_matrix(ctx.r, plan)
     changes = []
@@ -138,12 +158,22 @@ def apply(ctx: Context, updates: list[tuple[str, str]], note: str | None, *, sou
         if cell.status == new and (not note or note == cell.note):
             same.append((mid, new))
             continue
-        changes.append(status_store.Change(mid, division, new, note or (cell.note if cell.status == new else None)))
+        changes.append(
+            status_store.Change(
+                mid, division, new, note or (cell.note if cell.status == new else None)
+            )
+        )
     parts: list[str] = []
     if changes:
         result = status_store.apply_changes(
-            ctx.r, ctx.org, changes, user_id=ctx.user_id, user_name=person.name,
-            source=source, event_id=ctx.event_id, at=ctx.now,
+            ctx.r,
+            ctx.org,
+            changes,
+            user_id=ctx.user_id,
+            user_name=person.name,
+            source=source,
+            event_id=ctx.event_id,
+            at=ctx.now,
         )
         if not result.applied:
             return  # this event was applied before: LINE redelivered it; say nothing twice
@@ -168,15 +198,22 @@ def tap(ctx: Context, parts: list[str]) -> None:
     if parts[0] == "ask" and len(parts) == 2 and plan.measure(parts[1]):
         measure = plan.measure(parts[1])
         ctx.reply(
-            m.text(texts.ASK_STATUS.format(refs=f"{texts.measure_ref(measure.id)} {_title(measure)}"),
-                   status_quick_replies(ctx, [measure.id]))
+            m.text(
+                texts.ASK_STATUS.format(refs=f"{texts.measure_ref(measure.id)} {_title(measure)}"),
+                status_quick_replies(ctx, [measure.id]),
+            )
         )
         return
     if parts[0] == "st" and len(parts) == 3 and parts[2] in STATUSES:
         ids = [i for i in parts[1].split(",") if plan.measure(i)]
         if ids:
             refs = " ".join(texts.measure_ref(i) for i in ids)
-            apply(ctx, [(i, parts[2]) for i in ids], None, source=f"[แตะปุ่ม] {refs} {texts.STATUS_LABEL[parts[2]]}")
+            apply(
+                ctx,
+                [(i, parts[2]) for i in ids],
+                None,
+                source=f"[แตะปุ่ม] {refs} {texts.STATUS_LABEL[parts[2]]}",
+            )
             return
     ctx.reply(m.text(texts.STALE_BUTTON))
 
@@ -184,11 +221,16 @@ def tap(ctx: Context, parts: list[str]) -> None:
 def undo(ctx: Context, source: str) -> None:
     plan = ctx.plan
     assert plan is not None
-    result = status_store.undo_last(ctx.r, ctx.org, ctx.user_id, source=source, event_id=ctx.event_id, at=ctx.now)
+    result = status_store.undo_last(
+        ctx.r, ctx.org, ctx.user_id, source=source, event_id=ctx.event_id, at=ctx.now
+    )
     if result.duplicate:
         return
     if not result.applied:
         ctx.reply(m.text(texts.NOTHING_TO_UNDO))
         return
-    lines = [(mid, _title(plan.measure(mid)) if plan.measure(mid) else "", s) for mid, _d, s in result.restored]
+    lines = [
+        (mid, _title(plan.measure(mid)) if plan.measure(mid) else "", s)
+        for mid, _d, s in result.restored
+    ]
     ctx.reply(m.text(texts.undone(lines, len(result.skipped)), [m.qr_message(texts.QR_REPORT)]))

@@ -39,23 +39,39 @@ def _check(ctx: Context, version: int, step: int) -> tuple[versions.Chain | None
 
 
 def tap(ctx: Context, parts: list[str]) -> None:
-    if len(parts) != 4 or not parts[1].isdigit() or not parts[2].isdigit() or parts[3] not in DECISIONS:
+    if (
+        len(parts) != 4
+        or not parts[1].isdigit()
+        or not parts[2].isdigit()
+        or parts[3] not in DECISIONS
+    ):
         ctx.reply(m.text(texts.STALE_BUTTON))
         return
     version, step, decision = int(parts[1]), int(parts[2]), parts[3]
     chain, refusal = _check(ctx, version, step)
     if chain is None:
-        log.info("review tap refused", extra={"user": ctx.user_id, "details": {"version": version, "step": step}})
+        log.info(
+            "review tap refused",
+            extra={"user": ctx.user_id, "details": {"version": version, "step": step}},
+        )
         ctx.reply(m.text(refusal or texts.NOT_YOUR_STEP))
         return
     last = step == len(chain.steps) - 1
     pending = events.get_pending(ctx.r, ctx.org, ctx.user_id)
-    if pending and pending.get("kind") == "review-draft" and pending.get("version") == version \
-            and pending.get("step") == step:
+    if (
+        pending
+        and pending.get("kind") == "review-draft"
+        and pending.get("version") == version
+        and pending.get("step") == step
+    ):
         _act(ctx, version, step, decision, pending.get("comment"))
         return
-    events.set_pending(ctx.r, ctx.org, ctx.user_id,
-                       {"kind": "review-comment", "version": version, "step": step, "decision": decision})
+    events.set_pending(
+        ctx.r,
+        ctx.org,
+        ctx.user_id,
+        {"kind": "review-comment", "version": version, "step": step, "decision": decision},
+    )
     required = decision == "reject"
     quick = [] if required else [m.qr_message(texts.QR_NO_COMMENT)]
     quick.append(m.qr_message(texts.QR_CANCEL_COMMENT))
@@ -83,17 +99,31 @@ def _act(ctx: Context, version: int, step: int, decision: str, comment: str | No
         events.clear_pending(ctx.r, ctx.org, ctx.user_id)
         ctx.reply(m.text(refusal or texts.NOT_YOUR_STEP))
         return
-    result = versions.act(ctx.r, ctx.org, version, step, decision, comment, user_id=ctx.user_id, now=ctx.now)
+    result = versions.act(
+        ctx.r, ctx.org, version, step, decision, comment, user_id=ctx.user_id, now=ctx.now
+    )
     events.clear_pending(ctx.r, ctx.org, ctx.user_id)
     if not result.ok or result.chain is None:
-        ctx.reply(m.text(texts.SUPERSEDED if result.reason == "superseded" else texts.CHAIN_CLOSED
-                         if result.reason == "closed" else texts.NOT_YOUR_STEP))
+        ctx.reply(
+            m.text(
+                texts.SUPERSEDED
+                if result.reason == "superseded"
+                else texts.CHAIN_CLOSED
+                if result.reason == "closed"
+                else texts.NOT_YOUR_STEP
+            )
+        )
         return
     state = result.chain
     last = step == len(state.steps) - 1
     label = _label(decision, last)
-    log.info("review step recorded", extra={"user": ctx.user_id, "details": {"version": version, "step": step,
-                                                                             "decision": decision}})
+    log.info(
+        "review step recorded",
+        extra={
+            "user": ctx.user_id,
+            "details": {"version": version, "step": step, "decision": decision},
+        },
+    )
     if state.state == versions.IN_REVIEW:
         next_position = state.steps[state.step].position
         ctx.reply(m.text(texts.acted(label, next_position)))
@@ -103,21 +133,33 @@ def _act(ctx: Context, version: int, step: int, decision: str, comment: str | No
         chain_jobs.announce_returned(ctx.settings, ctx.r, ctx.org, version)
     else:  # approved or not approved at the last step: the final files carry every decision
         ctx.reply(m.text(texts.acted(label, None)))
-        ctx.enqueue("jobs.compile.finalise", ctx.org, version, job_id=f"finalise-{ctx.org}-{version}")
+        ctx.enqueue(
+            "jobs.compile.finalise", ctx.org, version, job_id=f"finalise-{ctx.org}-{version}"
+        )
 
 
 def draft_comment(ctx: Context, text: str) -> None:
     """A reviewer may type the comment first and tap after."""
     version = versions.current(ctx.r, ctx.org)
     chain = versions.chain(ctx.r, ctx.org, version) if version else None
-    if not chain or chain.state != versions.IN_REVIEW or ctx.person is None \
-            or chain.steps[chain.step].position not in ctx.person.positions:
+    if (
+        not chain
+        or chain.state != versions.IN_REVIEW
+        or ctx.person is None
+        or chain.steps[chain.step].position not in ctx.person.positions
+    ):
         ctx.reply(m.text(texts.HELP_REVIEWER))
         return
-    events.set_pending(ctx.r, ctx.org, ctx.user_id,
-                       {"kind": "review-draft", "version": version, "step": chain.step, "comment": text[:1000]})
+    events.set_pending(
+        ctx.r,
+        ctx.org,
+        ctx.user_id,
+        {"kind": "review-draft", "version": version, "step": chain.step, "comment": text[:1000]},
+    )
     last = chain.is_last_step
-    ctx.reply(m.text(texts.DRAFT_SAVED.format(approve=texts.APPROVE[last], reject=texts.REJECT[last])))
+    ctx.reply(
+        m.text(texts.DRAFT_SAVED.format(approve=texts.APPROVE[last], reject=texts.REJECT[last]))
+    )
 
 
 def memo_status(ctx: Context) -> None:
@@ -133,17 +175,27 @@ def memo_status(ctx: Context) -> None:
     lines = [f"{texts.version_label(version)}"]
     for index, step in enumerate(chain.steps):
         if step.decision:
-            when = thai_datetime(datetime.fromisoformat(step.at).astimezone(ctx.plan.tz)) if step.at else ""
+            when = (
+                thai_datetime(datetime.fromisoformat(step.at).astimezone(ctx.plan.tz))
+                if step.at
+                else ""
+            )
             mark = "✅" if step.decision == "approve" else "↩️"
-            lines.append(f"{mark} {step.position}: {_label(step.decision, index == len(chain.steps) - 1)} {when}"
-                         + (f" — {step.comment}" if step.comment else ""))
+            lines.append(
+                f"{mark} {step.position}: {_label(step.decision, index == len(chain.steps) - 1)} {when}"
+                + (f" — {step.comment}" if step.comment else "")
+            )
         elif chain.state == versions.IN_REVIEW and index == chain.step:
             since = thai_datetime(datetime.fromisoformat(chain.since).astimezone(ctx.plan.tz))
             lines.append(f"⏳ {texts.review_waiting(step.position, since)}")
         else:
             lines.append(f"▫️ {step.position}")
-    state_words = {versions.APPROVED: "อนุมัติแล้ว", versions.REJECTED: "ไม่อนุมัติ",
-                   versions.RETURNED: "ถูกส่งกลับเพื่อแก้ไข", versions.SUPERSEDED: "ถูกแทนที่ด้วยฉบับใหม่"}
+    state_words = {
+        versions.APPROVED: "อนุมัติแล้ว",
+        versions.REJECTED: "ไม่อนุมัติ",
+        versions.RETURNED: "ถูกส่งกลับเพื่อแก้ไข",
+        versions.SUPERSEDED: "ถูกแทนที่ด้วยฉบับใหม่",
+    }
     if chain.state in state_words:
         lines.append(f"สถานะ: {state_words[chain.state]}")
     ctx.reply(m.text("\n".join(lines)))

@@ -20,11 +20,19 @@ def send_link(ctx: Context) -> None:
     minutes = max(1, ttl // 60)
     bubble = {
         "type": "bubble",
-        "body": {"type": "box", "layout": "vertical", "contents": [
-            m.label_text(texts.LOGIN_TEXT.format(minutes=to_thai_digits(minutes)), size="sm"),
-        ]},
-        "footer": {"type": "box", "layout": "vertical", "contents": [
-            m.uri_button(texts.LOGIN_BUTTON, url, style="primary"),
-        ]},
+        "body": {
+            "type": "box",
+            "layout": "vertical",
+            "contents": [
+                m.label_text(texts.LOGIN_TEXT.format(minutes=to_thai_digits(minutes)), size="sm"),
+            ],
+        },
+        "footer": {
+            "type": "box",
+            "layout": "vertical",
+            "contents": [
+                m.uri_button(texts.LOGIN_BUTTON, url, style="primary"),
+            ],
+        },
     }
     ctx.reply(m.flex(texts.LOGIN_TEXT.format(minutes=to_thai_digits(minutes)), bubble))

@@ -17,8 +17,6 @@ from bot.config import Settings
 from handlers import postback
 from jobs import deliver
 from store import people, plans, versions
-from store import status as status_store
-from store.status import Matrix
 
 log = logging.getLogger("itabot.chain")
 
@@ -32,33 +30,26 @@ def _send(settings: Settings, org: str, to: list[str], messages: list[dict], pur
         deliver.enqueue(to, messages, retry_key(org, purpose), settings)
 
 
-def _frozen_matrix(r: redis.Redis, org: str, version: int) -> Matrix | None:
-    import json
-
+def request_messages(
+    settings: Settings, r: redis.Redis, org: str, version: int, step: int, user_id: str
+) -> list[dict]:
     plan = plans.get_plan(r, org)
-    record = versions.info(r, org, version)
-    if plan is None or not record.get("snapshot"):
-        return None
-    matrix = Matrix(plan)
-    for entry in json.loads(record["snapshot"])["measures"]:
-        for division, state in entry["divisions"].items():
-            matrix.cells[(entry["id"], division)] = status_store.Cell(entry["id"], division, state)
-    return matrix
-
-
-def request_messages(settings: Settings, r: redis.Redis, org: str, version: int, step: int, user_id: str) -> list[dict]:
-    plan = plans.get_plan(r, org)
-    matrix = _frozen_matrix(r, org, version)
-    assert plan is not None and matrix is not None
+    assert plan is not None
+    matrix = versions.frozen_matrix(r, plan, version)
+    assert matrix is not None
     record = versions.info(r, org, version)
     memo_date = record.get("memo_date_thai") or record.get("memo_date", "")
     key = settings.signing_key
     approve = postback.encode(key, org, user_id, "rv", str(version), str(step), "approve")
     reject = postback.encode(key, org, user_id, "rv", str(version), str(step), "reject")
-    return memo_messages.review_request(settings, plan, matrix, version, memo_date, step, approve, reject)
+    return memo_messages.review_request(
+        settings, plan, matrix, version, memo_date, step, approve, reject
+    )
 
 
-def request_review(settings: Settings, r: redis.Redis, org: str, version: int, *, nudge_days: int = 0) -> bool:
+def request_review(
+    settings: Settings, r: redis.Redis, org: str, version: int, *, nudge_days: int = 0
+) -> bool:
     """Send the memo to whoever holds the current step; tell the admins if nobody does."""
     chain = versions.chain(r, org, version)
     if chain is None or chain.state != versions.IN_REVIEW:
@@ -67,8 +58,13 @@ def request_review(settings: Settings, r: redis.Redis, org: str, version: int, *
     holder = people.holder_of(r, org, step.position)
     if holder is None:
         admins = [p.user_id for p in people.admins(r, org)]
-        _send(settings, org, admins, [m.text(texts.nobody_holds(step.position, version))],
-              f"v{version}-s{chain.step}-nobody")
+        _send(
+            settings,
+            org,
+            admins,
+            [m.text(texts.nobody_holds(step.position, version))],
+            f"v{version}-s{chain.step}-nobody",
+        )
         return False
     messages = request_messages(settings, r, org, version, chain.step, holder.user_id)
     if nudge_days:

@@ -19,14 +19,29 @@ from store.status import Matrix
 log = logging.getLogger("itabot.compile")
 
 
-def memo_input(plan: Plan, matrix: Matrix, version: int, memo_date: date,
-               chain: versions.Chain | None, final: bool = False) -> MemoInput:
+def memo_input(
+    plan: Plan,
+    matrix: Matrix,
+    version: int,
+    memo_date: date,
+    chain: versions.Chain | None,
+    final: bool = False,
+) -> MemoInput:
     steps = []
     for index, step in enumerate(plan.chain):
         record = chain.steps[index] if chain and index < len(chain.steps) else None
-        decided = datetime.fromisoformat(record.at).astimezone(plan.tz) if record and record.at else None
-        steps.append(StepRecord(step.position, step.name, record.comment if record else None, decided,
-                                record.decision if record else None))
+        decided = (
+            datetime.fromisoformat(record.at).astimezone(plan.tz) if record and record.at else None
+        )
+        steps.append(
+            StepRecord(
+                step.position,
+                step.name,
+                record.comment if record else None,
+                decided,
+                record.decision if record else None,
+            )
+        )
     return MemoInput(
         plan=plan,
         memo_date=memo_date,
@@ -36,13 +51,6 @@ def memo_input(plan: Plan, matrix: Matrix, version: int, memo_date: date,
         chain=steps,
         final=final,
     )
-
-
-def snapshot(matrix: Matrix) -> dict:
-    data = matrix.as_json()
-    for entry in data["measures"]:
-        entry["notes"] = matrix.notes(entry["id"])
-    return data
 
 
 def compile_version(org: str, version: int, at_iso: str | None = None) -> dict:
@@ -60,19 +68,36 @@ def compile_version(org: str, version: int, at_iso: str | None = None) -> dict:
     memo_date = moment.astimezone(plan.tz).date()
     matrix = status_store.read_matrix(r, plan)
     rendered = render_memo(memo_input(plan, matrix, version, memo_date, None))
-    versions.store_files(connect_binary(settings.redis_url), org, version,
-                         {"pdf": rendered.pdf, "docx": rendered.docx, "png": rendered.png})
+    versions.store_files(
+        connect_binary(settings.redis_url),
+        org,
+        version,
+        {"pdf": rendered.pdf, "docx": rendered.docx, "png": rendered.png},
+    )
     superseded = versions.publish(
-        r, org, version, snapshot=snapshot(matrix), pages=rendered.pages,
-        chain_steps=[(s.position, s.name) for s in plan.chain], now=datetime.now(UTC),
+        r,
+        org,
+        version,
+        snapshot=matrix.snapshot(),
+        pages=rendered.pages,
+        chain_steps=[(s.position, s.name) for s in plan.chain],
+        now=datetime.now(UTC),
     )
     r.hset(versions.key(org, "memo", str(version)), "memo_date_thai", thai_date(memo_date))
     for old in superseded:
         log.info("version superseded", extra={"org": org, "details": {"old": old, "new": version}})
     chain_jobs.request_review(settings, r, org, version)
     seconds = time.perf_counter() - started
-    log.info("memo compiled", extra={"org": org, "details": {"version": version, "seconds": round(seconds, 3)}})
-    return {"version": version, "pages": rendered.pages, "seconds": seconds, "typeset_seconds": rendered.typeset_seconds}
+    log.info(
+        "memo compiled",
+        extra={"org": org, "details": {"version": version, "seconds": round(seconds, 3)}},
+    )
+    return {
+        "version": version,
+        "pages": rendered.pages,
+        "seconds": seconds,
+        "typeset_seconds": rendered.typeset_seconds,
+    }
 
 
 def finalise(org: str, version: int) -> dict:
@@ -84,22 +109,18 @@ def finalise(org: str, version: int) -> dict:
     record = versions.info(r, org, version)
     if plan is None or chain is None or not record:
         raise RuntimeError(f"cannot finalise {org} v{version}")
-    matrix = Matrix(plan)
-    # Build from the statuses the version was compiled with, not today's.
-    import json
-
-    frozen = json.loads(record.get("snapshot") or '{"measures": []}')
-    for entry in frozen["measures"]:
-        notes = entry.get("notes") or []
-        for division, state in entry["divisions"].items():
-            matrix.cells[(entry["id"], division)] = status_store.Cell(
-                entry["id"], division, state, notes[0] if notes else None
-            )
+    matrix = versions.frozen_matrix(r, plan, version)
+    if matrix is None:
+        raise RuntimeError(f"version {version} of {org} has no statuses recorded")
     memo_date = date.fromisoformat(record["memo_date"])
     final = chain.state == versions.APPROVED
     rendered = render_memo(memo_input(plan, matrix, version, memo_date, chain, final=final))
-    versions.store_files(connect_binary(settings.redis_url), org, version,
-                         {"pdf": rendered.pdf, "docx": rendered.docx, "png": rendered.png})
+    versions.store_files(
+        connect_binary(settings.redis_url),
+        org,
+        version,
+        {"pdf": rendered.pdf, "docx": rendered.docx, "png": rendered.png},
+    )
     if final:
         versions.mark_final(r, org, version, datetime.now(UTC))
     chain_jobs.announce_end(settings, r, org, version)

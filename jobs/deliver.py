@@ -29,7 +29,10 @@ def chunk_key(retry_key: str, index: int) -> str:
 
 
 def enqueue(
-    to: list[str], messages: list[dict[str, Any]], retry_key: str, settings: Settings | None = None,
+    to: list[str],
+    messages: list[dict[str, Any]],
+    retry_key: str,
+    settings: Settings | None = None,
     pipeline: Any = None,
 ) -> int:
     """Queue one job per ≤500 recipients; returns the number of jobs (LINE API calls) queued."""
@@ -65,9 +68,15 @@ def send(to: list[str], messages: list[dict[str, Any]], retry_key: str) -> str:
         if exc.retryable:
             log.warning("LINE busy or failing, will retry", extra={"status": exc.status})
             raise
-        log.error("LINE refused a message; not retried", extra={"status": exc.status, "details": exc.body[:2000]})
+        log.error(
+            "LINE refused a message; not retried",
+            extra={"status": exc.status, "details": exc.body[:2000]},
+        )
         return f"refused {exc.status}"
-    except (OSError, urllib3.exceptions.HTTPError) as exc:  # timeouts, connection resets: retry with the same key
+    except (
+        OSError,
+        urllib3.exceptions.HTTPError,
+    ) as exc:  # timeouts, connection resets: retry with the same key
         log.warning("LINE unreachable, will retry: %s", exc)
         raise
     return "sent"

@@ -69,7 +69,9 @@ def plan_sweep(settings: Settings, org: str, at: datetime) -> dict:
         for measure_id in unfinished:
             measure = plan.measure(measure_id)
             state = matrix.cell(measure_id, division).status
-            body.append(f"• {texts.measure_ref(measure_id)} {measure.title} — {texts.STATUS_LABEL[state]}")
+            body.append(
+                f"• {texts.measure_ref(measure_id)} {measure.title} — {texts.STATUS_LABEL[state]}"
+            )
         body.append("กรุณารายงานความคืบหน้าโดยแตะ “รายงาน” ครับ")
         message = m.text("\n".join(body), [m.qr_message(texts.QR_REPORT)])
         deliveries.append((staff, [message], f"remind-{sid}-{division}"))
@@ -101,9 +103,19 @@ def sweep(settings: Settings, org: str, at_iso: str, *, dry_run: bool = False) -
     for to, messages, purpose in planned["deliveries"]:
         calls += deliver.enqueue(to, messages, retry_key(org, purpose), settings)
     r.set(sent_key, datetime.now(UTC).isoformat(timespec="seconds"))
-    log.info("reminder slot sent", extra={"org": org, "details": {"slot": planned["slot"], "recipients": recipients,
-                                                                  "calls": calls}})
-    return {**planned, "message": f"ส่งถึง {recipients} คน ({calls} ครั้ง)", "sent": recipients, "calls": calls}
+    log.info(
+        "reminder slot sent",
+        extra={
+            "org": org,
+            "details": {"slot": planned["slot"], "recipients": recipients, "calls": calls},
+        },
+    )
+    return {
+        **planned,
+        "message": f"ส่งถึง {recipients} คน ({calls} ครั้ง)",
+        "sent": recipients,
+        "calls": calls,
+    }
 
 
 def sweep_job(org: str, slot_iso: str) -> dict:
@@ -126,8 +138,9 @@ def deadline_compile(org: str, deadline_iso: str) -> int | None:
         log.info("deadline long past: no automatic compile", extra={"org": org})
         return None
     memo_date = plan.local_deadline().date().isoformat()
-    number, fresh = versions.allocate_once(r, org, f"deadline-{slot_id(plan.deadline)}", requested_by="schedule",
-                                           memo_date=memo_date)
+    number, fresh = versions.allocate_once(
+        r, org, f"deadline-{slot_id(plan.deadline)}", requested_by="schedule", memo_date=memo_date
+    )
     if versions.info(r, org, number).get("status") != "ready":
         from jobs.compile import compile_version
 

@@ -62,16 +62,42 @@ def reschedule(settings: Settings, r: redis.Redis, org: str, now: datetime | Non
         # Of the slots already past, only the latest still matters: it is sent at once.
         for slot in past[-1:] + [s for s in slots if s.astimezone(UTC) > now]:
             sid = slot_id(slot)
-            wanted.append((slot, f"sched-{org}-remind-{sid}", "jobs.remind.sweep_job", (org, slot.isoformat())))
-        wanted.append((plan.deadline, f"sched-{org}-compile-{slot_id(plan.deadline)}",
-                       "jobs.remind.deadline_compile", (org, plan.deadline.isoformat())))
+            wanted.append(
+                (
+                    slot,
+                    f"sched-{org}-remind-{sid}",
+                    "jobs.remind.sweep_job",
+                    (org, slot.isoformat()),
+                )
+            )
+        wanted.append(
+            (
+                plan.deadline,
+                f"sched-{org}-compile-{slot_id(plan.deadline)}",
+                "jobs.remind.deadline_compile",
+                (org, plan.deadline.isoformat()),
+            )
+        )
     first_nudge = next_daily(plan, now)
-    wanted.append((first_nudge, f"sched-{org}-nudge-{slot_id(first_nudge)}", "jobs.remind.nudge_reviewers",
-                   (org, first_nudge.isoformat())))
+    wanted.append(
+        (
+            first_nudge,
+            f"sched-{org}-nudge-{slot_id(first_nudge)}",
+            "jobs.remind.nudge_reviewers",
+            (org, first_nudge.isoformat()),
+        )
+    )
     count = 0
     for moment, job_id, func, args in wanted:
-        q.enqueue_at(moment.astimezone(UTC), func, *args, job_id=job_id, result_ttl=7 * 86400,
-                     failure_ttl=30 * 86400, job_timeout=600)
+        q.enqueue_at(
+            moment.astimezone(UTC),
+            func,
+            *args,
+            job_id=job_id,
+            result_ttl=7 * 86400,
+            failure_ttl=30 * 86400,
+            job_timeout=600,
+        )
         r.sadd(registry_key, job_id)
         count += 1
     return count
@@ -82,7 +108,9 @@ def next_daily(plan: Plan, after: datetime) -> datetime:
     local = after.astimezone(plan.tz)
     candidate = datetime.combine(local.date(), plan.reminders.clock(), tzinfo=plan.tz)
     if candidate <= local:
-        candidate = datetime.combine(local.date() + timedelta(days=1), plan.reminders.clock(), tzinfo=plan.tz)
+        candidate = datetime.combine(
+            local.date() + timedelta(days=1), plan.reminders.clock(), tzinfo=plan.tz
+        )
     return candidate
 
 
@@ -92,6 +120,12 @@ def schedule_next_nudge(settings: Settings, r: redis.Redis, org: str, after: dat
         return
     moment = next_daily(plan, after)
     job_id = f"sched-{org}-nudge-{slot_id(moment)}"
-    queue(DEFAULT, settings).enqueue_at(moment.astimezone(UTC), "jobs.remind.nudge_reviewers", org,
-                                        moment.isoformat(), job_id=job_id, result_ttl=7 * 86400)
+    queue(DEFAULT, settings).enqueue_at(
+        moment.astimezone(UTC),
+        "jobs.remind.nudge_reviewers",
+        org,
+        moment.isoformat(),
+        job_id=job_id,
+        result_ttl=7 * 86400,
+    )
     r.sadd(key(org, "scheduled-jobs"), job_id)

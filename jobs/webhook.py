@@ -58,7 +58,10 @@ def process_event(settings: Settings, org: str, event: dict[str, Any]) -> bool:
         source = event.get("source")
         user_id = source.get("userId") if isinstance(source, dict) else None
         if not isinstance(user_id, str) or not user_id or len(user_id) > 64:
-            log.info("event without a user ignored", extra={"details": {"type": str(event.get("type"))[:40]}})
+            log.info(
+                "event without a user ignored",
+                extra={"details": {"type": str(event.get("type"))[:40]}},
+            )
             return False
         if event_store.event_done(r, org, event_id):
             log.info("redelivered event skipped", extra={"org": org})

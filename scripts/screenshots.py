@@ -15,7 +15,6 @@ import subprocess
 import sys
 import tempfile
 import threading
-import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,8 +22,13 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 REDIS_URL = os.environ.get("ITABOT_SCREENSHOT_REDIS_URL", "redis://127.0.0.1:6379/14")
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 VIEWPORT = {"width": 1366, "height": 768}
 ORG = "naphu"
 
@@ -75,15 +79,55 @@ REPORTS = [
     (7, 14.1, "สำนักปลัด", "1", "in_progress", None, "ข้อ 1 กับ 2 กำลังทำ"),
     (7, 14.1, "สำนักปลัด", "2", "in_progress", None, "ข้อ 1 กับ 2 กำลังทำ"),
     (6, 11.0, "กองช่าง", "1", "in_progress", None, "ข้อ 1 อยู่ระหว่างดำเนินการ"),
-    (5, 9.3, "สำนักปลัด", "4", "done", "ตรวจสอบในเว็บไซต์ของหน่วยงาน", "ข้อ ๔ เสร็จแล้ว ตรวจสอบในเว็บไซต์ของหน่วยงาน"),
-    (5, 15.4, "กองคลัง", "3", "done", "ตรวจสอบในเว็บไซต์ของหน่วยงาน", "ข้อ 3 เสร็จแล้ว ตรวจสอบในเว็บไซต์ของหน่วยงาน"),
-    (4, 10.0, "สำนักปลัด", "6", "done", "ตรวจสอบในเว็บไซต์ของหน่วยงาน", "[แตะปุ่ม] ข้อ ๖ ดำเนินการเสร็จเรียบร้อยแล้ว"),
+    (
+        5,
+        9.3,
+        "สำนักปลัด",
+        "4",
+        "done",
+        "ตรวจสอบในเว็บไซต์ของหน่วยงาน",
+        "ข้อ ๔ เสร็จแล้ว ตรวจสอบในเว็บไซต์ของหน่วยงาน",
+    ),
+    (
+        5,
+        15.4,
+        "กองคลัง",
+        "3",
+        "done",
+        "ตรวจสอบในเว็บไซต์ของหน่วยงาน",
+        "ข้อ 3 เสร็จแล้ว ตรวจสอบในเว็บไซต์ของหน่วยงาน",
+    ),
+    (
+        4,
+        10.0,
+        "สำนักปลัด",
+        "6",
+        "done",
+        "ตรวจสอบในเว็บไซต์ของหน่วยงาน",
+        "[แตะปุ่ม] ข้อ ๖ ดำเนินการเสร็จเรียบร้อยแล้ว",
+    ),
     (4, 13.2, "กองสาธารณสุข", "1", "done", None, "ข้อ 1 เสร็จแล้ว"),
     (3, 9.1, "กองคลัง", "1", "in_progress", None, "[แตะปุ่ม] ข้อ ๑ อยู่ระหว่างดำเนินการ"),
     (3, 9.2, "กองคลัง", "5", "in_progress", None, "ข้อ 5 กำลังทำ"),
     (2, 16.0, "กองสาธารณสุข", "2", "in_progress", None, "ข้อ 2 กำลังดำเนินการครับ"),
-    (1, 10.5, "สำนักปลัด", "5", "done", "สรุปผลในรายงานประจำเดือน", "ข้อ 5 เสร็จแล้ว สรุปผลในรายงานประจำเดือน"),
-    (0, 9.0, "กองช่าง", "1", "done", "ประชาสัมพันธ์ทางเพจ Facebook ของ อบต.", "ข้อ 1 เสร็จแล้ว ประชาสัมพันธ์ทางเพจ Facebook ของ อบต."),
+    (
+        1,
+        10.5,
+        "สำนักปลัด",
+        "5",
+        "done",
+        "สรุปผลในรายงานประจำเดือน",
+        "ข้อ 5 เสร็จแล้ว สรุปผลในรายงานประจำเดือน",
+    ),
+    (
+        0,
+        9.0,
+        "กองช่าง",
+        "1",
+        "done",
+        "ประชาสัมพันธ์ทางเพจ Facebook ของ อบต.",
+        "ข้อ 1 เสร็จแล้ว ประชาสัมพันธ์ทางเพจ Facebook ของ อบต.",
+    ),
 ]
 
 
@@ -97,7 +141,9 @@ def _clean(r: redis.Redis) -> None:
 def _plan_with_near_deadline() -> Plan:
     """The demo plan, due in 12 days, so the page shows a count-down rather than 'overdue'."""
     plan = parse_plan(demo_plan_text(), "demo")
-    due = (datetime.now(plan.tz) + timedelta(days=12)).replace(hour=16, minute=30, second=0, microsecond=0)
+    due = (datetime.now(plan.tz) + timedelta(days=12)).replace(
+        hour=16, minute=30, second=0, microsecond=0
+    )
     return plan.model_copy(update={"deadline": due})
 
 
@@ -126,15 +172,27 @@ def fill(r: redis.Redis, plan: Plan) -> tuple[str, dict[str, str]]:
         user = staff.get(division, admin)
         name = STAFF[division] if division in staff else ADMIN
         status_store.apply_changes(
-            r, ORG, [status_store.Change(measure, division, state, note)], user_id=user, user_name=name,
-            source=text, event_id=None, at=at.astimezone(UTC),
+            r,
+            ORG,
+            [status_store.Change(measure, division, state, note)],
+            user_id=user,
+            user_name=name,
+            source=text,
+            event_id=None,
+            at=at.astimezone(UTC),
         )
     return admin, reviewers
 
 
 def compile_version(env: dict[str, str]) -> int:
-    result = subprocess.run([sys.executable, "-m", "bot.cli", "compile"], cwd=ROOT, env=env, capture_output=True,
-                            text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "compile"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if result.returncode != 0:
         raise SystemExit(f"itabot compile failed:\n{result.stderr}")
     return int(result.stdout.split("version", 1)[1].split()[0])
@@ -154,21 +212,57 @@ def main() -> int:
 
     web = make_server("127.0.0.1", WEB_PORT, create_app(settings), threaded=True)
     threading.Thread(target=web.serve_forever, daemon=True).start()
-    sim, _ = start_in_thread("127.0.0.1", SIM_PORT, DEMO_CHANNEL_SECRET, DEMO_ACCESS_TOKEN,
-                             f"http://127.0.0.1:{WEB_PORT}/callback")
+    sim, _ = start_in_thread(
+        "127.0.0.1",
+        SIM_PORT,
+        DEMO_CHANNEL_SECRET,
+        DEMO_ACCESS_TOKEN,
+        f"http://127.0.0.1:{WEB_PORT}/callback",
+    )
     env = dict(os.environ)
-    worker = subprocess.Popen([sys.executable, "-m", "bot.cli", "worker"], cwd=ROOT, env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "worker"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
     try:
         admin, reviewers = fill(r, plan)
         positions = [s.position for s in plan.chain]
         first = compile_version(env)
-        versions.act(r, ORG, first, 0, "reject", "ขอให้ตรวจสอบผลการดำเนินการข้อ ๕ ของกองคลังอีกครั้ง",
-                     user_id=reviewers[positions[0]], now=datetime.now(UTC) - timedelta(hours=20))
+        versions.act(
+            r,
+            ORG,
+            first,
+            0,
+            "reject",
+            "ขอให้ตรวจสอบผลการดำเนินการข้อ ๕ ของกองคลังอีกครั้ง",
+            user_id=reviewers[positions[0]],
+            now=datetime.now(UTC) - timedelta(hours=20),
+        )
         second = compile_version(env)
-        versions.act(r, ORG, second, 0, "approve", "ตรวจสอบแล้ว เห็นควรเสนอรองปลัดพิจารณา",
-                     user_id=reviewers[positions[0]], now=datetime.now(UTC) - timedelta(hours=2))
-        versions.act(r, ORG, second, 1, "approve", None, user_id=reviewers[positions[1]], now=datetime.now(UTC))
+        versions.act(
+            r,
+            ORG,
+            second,
+            0,
+            "approve",
+            "ตรวจสอบแล้ว เห็นควรเสนอรองปลัดพิจารณา",
+            user_id=reviewers[positions[0]],
+            now=datetime.now(UTC) - timedelta(hours=2),
+        )
+        versions.act(
+            r,
+            ORG,
+            second,
+            1,
+            "approve",
+            None,
+            user_id=reviewers[positions[1]],
+            now=datetime.now(UTC),
+        )
         shoot(r, admin, second)
     finally:
         worker.terminate()

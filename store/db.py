@@ -22,7 +22,11 @@ def key(org_id: str, *parts: str) -> str:
 @functools.cache
 def _pool(url: str) -> redis.ConnectionPool:
     return redis.ConnectionPool.from_url(
-        url, decode_responses=True, socket_timeout=5, socket_connect_timeout=2, health_check_interval=30
+        url,
+        decode_responses=True,
+        socket_timeout=5,
+        socket_connect_timeout=2,
+        health_check_interval=30,
     )
 
 

@@ -22,7 +22,9 @@ def mark_event(r: redis.Redis, org: str, event_id: str) -> bool:
     return bool(r.set(key(org, "event", event_id), "1", nx=True, ex=EVENT_MARK_SECONDS))
 
 
-def set_pending(r: redis.Redis, org: str, user_id: str, state: dict[str, Any], ttl: int = PENDING_SECONDS) -> None:
+def set_pending(
+    r: redis.Redis, org: str, user_id: str, state: dict[str, Any], ttl: int = PENDING_SECONDS
+) -> None:
     r.set(key(org, "pending", user_id), json.dumps(state, ensure_ascii=False), ex=ttl)
 
 

@@ -72,7 +72,13 @@ def format_code(code: str) -> str:
 
 
 def create_invite(
-    r: redis.Redis, org: str, kind: str, target: str, *, ttl: int = INVITE_SECONDS, created_by: str = "cli"
+    r: redis.Redis,
+    org: str,
+    kind: str,
+    target: str,
+    *,
+    ttl: int = INVITE_SECONDS,
+    created_by: str = "cli",
 ) -> str:
     """A new one-time code for `kind` ∈ {division, position, admin}; returns it formatted."""
     code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -187,7 +193,9 @@ class Redeemed:
     fails: int = 0
 
 
-def redeem_invite(r: redis.Redis, org: str, user_id: str, code_text: str, display_name: str = "") -> Redeemed:
+def redeem_invite(
+    r: redis.Redis, org: str, user_id: str, code_text: str, display_name: str = ""
+) -> Redeemed:
     """Use a code once; wrong codes count towards a lock-out per user (guessing is rate-limited)."""
     code = normalise_code(code_text)
     keys = [

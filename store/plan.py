@@ -50,6 +50,7 @@ class Memo(_Strict):
     ita_score: float = Field(ge=0, le=100)
     ita_level: str = Field(pattern=r"^(AA|A|B|C|D|E|F)$")
     analysis_memo_date: date
+    analysis_memo_item: str = ""  # the item of that memo that set the measures (ข้อ ๖)
     author: Person
     website_request: bool = True
 
@@ -57,7 +58,7 @@ class Memo(_Strict):
         classmethod(lambda cls, v: _arabic(v))
     )
 
-    @field_validator("phone", "ref", mode="before")
+    @field_validator("phone", "ref", "analysis_memo_item", mode="before")
     @classmethod
     def _text(cls, value: Any) -> Any:
         return str(value) if isinstance(value, int | float) else value
@@ -287,9 +288,13 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"บรรทัด {mark.line + 1}" if mark else "ไฟล์"
-        raise PlanError([f"{source}: {where}: อ่าน YAML ไม่ได้ ({getattr(exc, 'problem', exc)})"]) from None
+        raise PlanError(
+            [f"{source}: {where}: อ่าน YAML ไม่ได้ ({getattr(exc, 'problem', exc)})"]
+        ) from None
     if not isinstance(data, dict):
-        raise PlanError([f"{source}: ไฟล์แผนต้องเป็นกลุ่มช่อง org, memo, divisions, measures, chain, deadline"])
+        raise PlanError(
+            [f"{source}: ไฟล์แผนต้องเป็นกลุ่มช่อง org, memo, divisions, measures, chain, deadline"]
+        )
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
@@ -300,7 +305,9 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
                 for loc, message in ctx_error.errors:
                     problems.append(_describe(source, root, loc, message))
                 continue
-            loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+            loc = tuple(
+                p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
+            )
             words = _FIELD_WORDS.get(err["type"])
             message = str(ctx_error) if ctx_error else (words or err["msg"])
             problems.append(_describe(source, root, loc, message))

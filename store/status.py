@@ -149,8 +149,27 @@ class Matrix:
 
     def unfinished_of(self, division: str) -> list[str]:
         return [
-            m.id for m in self.plan.measures_of(division) if self.cell(m.id, division).status != "done"
+            m.id
+            for m in self.plan.measures_of(division)
+            if self.cell(m.id, division).status != "done"
         ]
+
+    def snapshot(self) -> dict[str, Any]:
+        """What a memo version was built from: as_json plus each cell's evidence note."""
+        data = self.as_json()
+        for entry in data["measures"]:
+            notes = {d: self.cell(entry["id"], d).note for d in entry["divisions"]}
+            entry["notes"] = {d: n for d, n in notes.items() if n}
+        return data
+
+    @classmethod
+    def from_snapshot(cls, plan: Plan, data: dict[str, Any]) -> Matrix:
+        matrix = cls(plan)
+        for entry in data.get("measures", []):
+            notes = entry.get("notes") or {}
+            for division, state in entry["divisions"].items():
+                matrix.cells[(entry["id"], division)] = Cell(entry["id"], division, state, notes.get(division))
+        return matrix
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -176,7 +195,13 @@ def read_matrix(r: redis.Redis, plan: Plan) -> Matrix:
         measure, _, division = field_name.partition("|")
         data = json.loads(value)
         matrix.cells[(measure, division)] = Cell(
-            measure, division, data["s"], data.get("note"), data.get("by"), data.get("by_name"), data.get("at")
+            measure,
+            division,
+            data["s"],
+            data.get("note"),
+            data.get("by"),
+            data.get("by_name"),
+            data.get("at"),
         )
     return matrix
 
@@ -215,7 +240,9 @@ def apply_changes(
     args: list[str] = [
         str(EVENT_MARK_SECONDS),
         str(UNDO_DEPTH),
-        json.dumps({"source": source[:2000], "event": event_id or "", "kind": kind}, ensure_ascii=False),
+        json.dumps(
+            {"source": source[:2000], "event": event_id or "", "kind": kind}, ensure_ascii=False
+        ),
     ]
     for change in changes:
         cell = {"s": change.status, "by": user_id, "by_name": user_name or "", "at": stamp}
@@ -252,7 +279,13 @@ class UndoResult:
 
 
 def undo_last(
-    r: redis.Redis, org: str, user_id: str, *, source: str, event_id: str | None, at: datetime | None = None
+    r: redis.Redis,
+    org: str,
+    user_id: str,
+    *,
+    source: str,
+    event_id: str | None,
+    at: datetime | None = None,
 ) -> UndoResult:
     stamp = (at or datetime.now(UTC)).isoformat(timespec="seconds")
     keys = [
@@ -262,7 +295,11 @@ def undo_last(
         key(org, "undo", user_id),
         key(org, "event", event_id) if event_id else "",
     ]
-    result = json.loads(r.eval(_UNDO, len(keys), *keys, str(EVENT_MARK_SECONDS), stamp, source[:2000], event_id or ""))
+    result = json.loads(
+        r.eval(
+            _UNDO, len(keys), *keys, str(EVENT_MARK_SECONDS), stamp, source[:2000], event_id or ""
+        )
+    )
     if not result.get("applied"):
         return UndoResult(False, bool(result.get("duplicate")))
 

@@ -16,12 +16,22 @@ from typing import Any
 import redis
 
 from store.db import key
+from store.plan import Plan
+from store.status import Matrix
 
-FILE_KINDS = {"pdf": "application/pdf",
-              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-              "png": "image/png"}
+FILE_KINDS = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "png": "image/png",
+}
 
-IN_REVIEW, RETURNED, APPROVED, REJECTED, SUPERSEDED = "in_review", "returned", "approved", "rejected", "superseded"
+IN_REVIEW, RETURNED, APPROVED, REJECTED, SUPERSEDED = (
+    "in_review",
+    "returned",
+    "approved",
+    "rejected",
+    "superseded",
+)
 
 
 @dataclass
@@ -43,8 +53,12 @@ class Chain:
 
     def to_json(self) -> str:
         return json.dumps(
-            {"state": self.state, "step": self.step, "since": self.since,
-             "steps": [s.__dict__ for s in self.steps]},
+            {
+                "state": self.state,
+                "step": self.step,
+                "since": self.since,
+                "steps": [s.__dict__ for s in self.steps],
+            },
             ensure_ascii=False,
         )
 
@@ -60,8 +74,12 @@ class Chain:
 
 def allocate(r: redis.Redis, org: str, *, requested_by: str, memo_date: str) -> int:
     number = int(r.incr(key(org, "memo-seq")))
-    record = {"status": "compiling", "requested": datetime.now(UTC).isoformat(timespec="seconds"),
-              "requested_by": requested_by, "memo_date": memo_date}
+    record = {
+        "status": "compiling",
+        "requested": datetime.now(UTC).isoformat(timespec="seconds"),
+        "requested_by": requested_by,
+        "memo_date": memo_date,
+    }
     pipe = r.pipeline(transaction=True)
     pipe.hset(key(org, "memo", str(number)), mapping=record)
     pipe.rpush(key(org, "memo-list"), number)
@@ -69,7 +87,9 @@ def allocate(r: redis.Redis, org: str, *, requested_by: str, memo_date: str) -> 
     return number
 
 
-def allocate_once(r: redis.Redis, org: str, slot: str, *, requested_by: str, memo_date: str) -> tuple[int, bool]:
+def allocate_once(
+    r: redis.Redis, org: str, slot: str, *, requested_by: str, memo_date: str
+) -> tuple[int, bool]:
     """A version for a scheduled slot (the deadline compile), taken at most once."""
     marker = key(org, "slot-version", slot)
     existing = r.get(marker)
@@ -107,8 +127,14 @@ def read_file(rb: redis.Redis, org: str, number: int, kind: str) -> bytes | None
 
 
 def publish(
-    r: redis.Redis, org: str, number: int, *, snapshot: dict[str, Any], pages: int,
-    chain_steps: list[tuple[str, str]], now: datetime,
+    r: redis.Redis,
+    org: str,
+    number: int,
+    *,
+    snapshot: dict[str, Any],
+    pages: int,
+    chain_steps: list[tuple[str, str]],
+    now: datetime,
 ) -> list[int]:
     """Mark a built version ready and current, start its chain, supersede older chains.
 
@@ -126,9 +152,15 @@ def publish(
                     pipe.unwatch()
                     return []
                 previous = pipe.get(current_key)
-                previous_chain_raw = pipe.get(key(org, "memo", previous, "chain")) if previous else None
-                chain = Chain(IN_REVIEW, 0, now.isoformat(timespec="seconds"),
-                              [Step(position, name) for position, name in chain_steps])
+                previous_chain_raw = (
+                    pipe.get(key(org, "memo", previous, "chain")) if previous else None
+                )
+                chain = Chain(
+                    IN_REVIEW,
+                    0,
+                    now.isoformat(timespec="seconds"),
+                    [Step(position, name) for position, name in chain_steps],
+                )
                 pipe.multi()
                 if previous and int(previous) < number:
                     if previous_chain_raw:
@@ -139,16 +171,27 @@ def publish(
                             superseded.append(int(previous))
                 if not previous or int(previous) < number:
                     pipe.set(current_key, number)
-                pipe.hset(record_key, mapping={
-                    "status": "ready", "built": now.isoformat(timespec="seconds"), "pages": pages,
-                    "snapshot": json.dumps(snapshot, ensure_ascii=False),
-                })
+                pipe.hset(
+                    record_key,
+                    mapping={
+                        "status": "ready",
+                        "built": now.isoformat(timespec="seconds"),
+                        "pages": pages,
+                        "snapshot": json.dumps(snapshot, ensure_ascii=False),
+                    },
+                )
                 pipe.set(key(org, "memo", str(number), "chain"), chain.to_json())
                 pipe.execute()
                 return superseded
             except redis.WatchError:
                 superseded.clear()
                 continue
+
+
+def frozen_matrix(r: redis.Redis, plan: Plan, number: int) -> Matrix | None:
+    """The statuses a version was built from (not today's)."""
+    raw = r.hget(key(plan.org.id, "memo", str(number)), "snapshot")
+    return Matrix.from_snapshot(plan, json.loads(raw)) if raw else None
 
 
 def mark_failed(r: redis.Redis, org: str, number: int, reason: str) -> None:
@@ -170,8 +213,15 @@ class Transition:
 
 
 def act(
-    r: redis.Redis, org: str, number: int, step: int, decision: str, comment: str | None, *,
-    user_id: str, now: datetime,
+    r: redis.Redis,
+    org: str,
+    number: int,
+    step: int,
+    decision: str,
+    comment: str | None,
+    *,
+    user_id: str,
+    now: datetime,
 ) -> Transition:
     """Record one step's decision, exactly once, whatever races it."""
     chain_key = key(org, "memo", str(number), "chain")
@@ -209,9 +259,19 @@ def act(
                     state.since = now.isoformat(timespec="seconds")
                 pipe.multi()
                 pipe.set(chain_key, state.to_json())
-                pipe.rpush(key(org, "memo", str(number), "log"), json.dumps(
-                    {"step": step, "decision": decision, "comment": comment, "by": user_id,
-                     "at": now.isoformat(timespec="seconds")}, ensure_ascii=False))
+                pipe.rpush(
+                    key(org, "memo", str(number), "log"),
+                    json.dumps(
+                        {
+                            "step": step,
+                            "decision": decision,
+                            "comment": comment,
+                            "by": user_id,
+                            "at": now.isoformat(timespec="seconds"),
+                        },
+                        ensure_ascii=False,
+                    ),
+                )
                 pipe.execute()
                 return Transition(True, "", state)
             except redis.WatchError:
@@ -219,4 +279,7 @@ def act(
 
 
 def mark_final(r: redis.Redis, org: str, number: int, now: datetime) -> None:
-    r.hset(key(org, "memo", str(number)), mapping={"final": "1", "finalised": now.isoformat(timespec="seconds")})
+    r.hset(
+        key(org, "memo", str(number)),
+        mapping={"final": "1", "finalised": now.isoformat(timespec="seconds")},
+    )

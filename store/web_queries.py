@@ -31,7 +31,9 @@ def versions_with_chains(r: redis.Redis, org: str) -> list[VersionView]:
     result = []
     for index, number in enumerate(numbers):
         info, raw_chain = replies[2 * index], replies[2 * index + 1]
-        result.append(VersionView(number, info or {}, Chain.from_json(raw_chain) if raw_chain else None))
+        result.append(
+            VersionView(number, info or {}, Chain.from_json(raw_chain) if raw_chain else None)
+        )
     result.sort(key=lambda v: v.number, reverse=True)
     return result
 

@@ -53,8 +53,17 @@ SEED_STATUSES = ROOT / "examples" / "naphu-2564-statuses.yaml"
 
 
 def _clean_store(r: redis.Redis) -> None:
-    for pattern in ("ita:*", "rq:queue:*", "rq:scheduled:*", "rq:job:*", "rq:finished:*", "rq:failed:*",
-                    "rq:deferred:*", "rq:canceled:*", "rq:results:*"):
+    for pattern in (
+        "ita:*",
+        "rq:queue:*",
+        "rq:scheduled:*",
+        "rq:job:*",
+        "rq:finished:*",
+        "rq:failed:*",
+        "rq:deferred:*",
+        "rq:canceled:*",
+        "rq:results:*",
+    ):
         batch = list(r.scan_iter(pattern, count=1000))
         for start in range(0, len(batch), 500):
             r.delete(*batch[start : start + 500])
@@ -143,7 +152,9 @@ def plan(sim, rdb):
     return plans.get_plan(rdb, "naphu")
 
 
-def wait_until(predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"):
+def wait_until(
+    predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"
+):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         value = predicate()

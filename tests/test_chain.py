@@ -11,8 +11,8 @@ import requests
 from bot.simulator.client import message_text, postback_buttons
 from bot.thai import to_thai_digits
 from tests.conftest import wait_until
-from tests.test_memo_render import pdf_lines
 from tests.helpers import itabot, join
+from tests.test_memo_render import pdf_lines
 
 REVIEWERS = [
     ("หัวหน้าสำนักปลัด", "จ.อ.สราวุทธิ์"),
@@ -45,9 +45,13 @@ def _request(sim, user: str, version: int) -> dict:
     label = f"ฉบับที่ {to_thai_digits(version)}"
 
     def found():
-        return [m["message"] for m in sim.messages(user)
-                if m["message"]["type"] == "flex" and postback_buttons(m["message"])
-                and label in message_text(m["message"])]
+        return [
+            m["message"]
+            for m in sim.messages(user)
+            if m["message"]["type"] == "flex"
+            and postback_buttons(m["message"])
+            and label in message_text(m["message"])
+        ]
 
     return wait_until(found, timeout=30, message=f"the review request for version {version}")[-1]
 
@@ -68,7 +72,9 @@ def test_whole_chain_with_send_back_recompile_and_approval(sim, rdb, plan):
     assert kinds == ["text", "image", "flex"]
     text = message_text(first)
     assert "ฉบับที่ ๑" in text and "เห็นชอบ" in text and "ไม่เห็นชอบ" in text
-    pdf_link = next(a for a in re.findall(r"https?://\S+", str(first)) if ".pdf" in a).rstrip("'\",}")
+    pdf_link = next(a for a in re.findall(r"https?://\S+", str(first)) if ".pdf" in a).rstrip(
+        "'\",}"
+    )
     assert requests.get(pdf_link, timeout=10).content.startswith(b"%PDF")
 
     # step 1 passes it on with a comment
@@ -82,8 +88,10 @@ def test_whole_chain_with_send_back_recompile_and_approval(sim, rdb, plan):
     assert "ต้องมีเหตุผล" in message_text(sim.wait_for(reviewers[1], 7)[-1]["message"])
     sim.send_text(reviewers[1], "ข้อ ๒ ขอให้แนบหลักฐานเพิ่มเติม")
     sim.wait_for(reviewers[1], 8)
-    returned = wait_until(lambda: [m for m in sim.messages(admin) if "ส่งกลับ" in message_text(m["message"])],
-                          message="the author hears the memo came back")
+    returned = wait_until(
+        lambda: [m for m in sim.messages(admin) if "ส่งกลับ" in message_text(m["message"])],
+        message="the author hears the memo came back",
+    )
     words = message_text(returned[0]["message"])
     assert "รองปลัด อบต.นาพู่" in words and "ขอให้แนบหลักฐานเพิ่มเติม" in words
 
@@ -101,18 +109,25 @@ def test_whole_chain_with_send_back_recompile_and_approval(sim, rdb, plan):
         if index:
             request = _request(sim, user, 2)
         label = "อนุมัติ" if index == 3 else "เห็นชอบ"
-        _tap_and_comment(sim, user, _buttons(request)[label], comments[index], len(sim.messages(user)))
+        _tap_and_comment(
+            sim, user, _buttons(request)[label], comments[index], len(sim.messages(user))
+        )
 
     # the final memo reaches the author and every reviewer, carrying every comment and name
     def final_for(user):
-        return [m for m in sim.messages(user) if "ได้รับอนุมัติแล้ว" in message_text(m["message"])
-                and m["message"]["type"] == "flex"]
+        return [
+            m
+            for m in sim.messages(user)
+            if "ได้รับอนุมัติแล้ว" in message_text(m["message"]) and m["message"]["type"] == "flex"
+        ]
 
     for user in [admin, *reviewers]:
         wait_until(lambda u=user: final_for(u), timeout=30, message="the final memo")
     final = final_for(admin)[0]["message"]
     link = next(a for a in re.findall(r"https?://[^'\"\s]+", str(final)) if ".pdf" in a)
-    text = re.sub(r"\s+", "", "".join(line.text for line in pdf_lines(requests.get(link, timeout=10).content)))
+    text = re.sub(
+        r"\s+", "", "".join(line.text for line in pdf_lines(requests.get(link, timeout=10).content))
+    )
     for comment in comments:
         assert comment.replace(" ", "") in text
     for step in plan.chain:
@@ -152,7 +167,9 @@ def test_racing_taps_move_the_chain_once(sim, rdb, plan):
     admin, reviewers = _setup(sim, rdb, plan)
     _compile()
     approve = _buttons(_request(sim, reviewers[0], 1))["เห็นชอบ"]
-    threads = [threading.Thread(target=sim.send_postback, args=(reviewers[0], approve)) for _ in range(10)]
+    threads = [
+        threading.Thread(target=sim.send_postback, args=(reviewers[0], approve)) for _ in range(10)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:

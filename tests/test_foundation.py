@@ -16,7 +16,9 @@ from tests.conftest import wait_until
 
 
 def _sign(body: bytes) -> str:
-    return base64.b64encode(hmac.new(DEMO_CHANNEL_SECRET.encode(), body, hashlib.sha256).digest()).decode()
+    return base64.b64encode(
+        hmac.new(DEMO_CHANNEL_SECRET.encode(), body, hashlib.sha256).digest()
+    ).decode()
 
 
 def _queued_jobs(rdb) -> int:
@@ -42,17 +44,34 @@ def test_follow_gets_a_thai_greeting_that_says_how_to_join(sim):
 def test_bad_or_missing_signature_is_refused_and_nothing_is_stored(sim, web, rdb):
     user = sim.create_user("ผู้ไม่หวังดี")
     body = json.dumps(
-        {"destination": "U0", "events": [{"type": "message", "mode": "active", "timestamp": 1,
-                                          "source": {"type": "user", "userId": user},
-                                          "webhookEventId": "01FAKEFAKEFAKEFAKEFAKEFAKE", "replyToken": "x",
-                                          "deliveryContext": {"isRedelivery": False},
-                                          "message": {"type": "text", "id": "1", "text": "ข้อ 1 เสร็จแล้ว"}}]}
+        {
+            "destination": "U0",
+            "events": [
+                {
+                    "type": "message",
+                    "mode": "active",
+                    "timestamp": 1,
+                    "source": {"type": "user", "userId": user},
+                    "webhookEventId": "01FAKEFAKEFAKEFAKEFAKEFAKE",
+                    "replyToken": "x",
+                    "deliveryContext": {"isRedelivery": False},
+                    "message": {"type": "text", "id": "1", "text": "ข้อ 1 เสร็จแล้ว"},
+                }
+            ],
+        }
     ).encode()
     before = _queued_jobs(rdb)
-    for headers in ({"X-Line-Signature": "bm90IGEgc2lnbmF0dXJl"}, {},
-                    {"X-Line-Signature": _sign(body + b" ")}):
-        answer = requests.post(f"{web}/callback", data=body, headers={**headers, "Content-Type": "application/json"},
-                               timeout=5)
+    for headers in (
+        {"X-Line-Signature": "bm90IGEgc2lnbmF0dXJl"},
+        {},
+        {"X-Line-Signature": _sign(body + b" ")},
+    ):
+        answer = requests.post(
+            f"{web}/callback",
+            data=body,
+            headers={**headers, "Content-Type": "application/json"},
+            timeout=5,
+        )
         assert answer.status_code == 400
     assert sim.send_raw(body, "AAAA") == 400
     assert _queued_jobs(rdb) == before
@@ -73,7 +92,9 @@ def test_redelivered_event_is_handled_once(sim):
 
 def test_body_over_one_mebibyte_gets_413(web):
     body = b"{" + b" " * (1024 * 1024 + 10) + b"}"
-    answer = requests.post(f"{web}/callback", data=body, headers={"X-Line-Signature": _sign(body)}, timeout=10)
+    answer = requests.post(
+        f"{web}/callback", data=body, headers={"X-Line-Signature": _sign(body)}, timeout=10
+    )
     assert answer.status_code == 413
 
 

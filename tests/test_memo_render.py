@@ -9,17 +9,22 @@ by column.
 from __future__ import annotations
 
 import io
+import multiprocessing
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from typing import Any
 
 import docx
 import pypdf
 import pytest
-from pypdf.generic import ByteStringObject, ContentStream, DictionaryObject, TextStringObject
+from pypdf.generic import DictionaryObject
 
+import jobs.memo
 from jobs.memo import MemoInput, MemoRenderError, RenderedMemo, StepRecord, render_memo
-from jobs.memo.content import build_document, clean
+from jobs.memo.content import build_document, clean, document_strings
+from jobs.memo.fonts import covered
 from jobs.memo.samples import approved_chain, large_input, seed_input
 from store.plan import Plan
 
@@ -49,6 +54,81 @@ def _to_unicode(font: DictionaryObject) -> dict[int, str]:
     return out
 
 
+_TOKEN = re.compile(
+    rb"""\s+
+    |(?P<str>\((?:\\.|[^\\()])*\))
+    |(?P<hex><[0-9A-Fa-f\s]*>)
+    |(?P<open><<|\[)
+    |(?P<close>>>|\])
+    |(?P<name>/[^\s/\[\]()<>{}%]*)
+    |(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))
+    |(?P<op>[A-Za-z'"*]+)""",
+    re.X,
+)
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
+
+
+def _literal(token: bytes) -> bytes:
+    out, i, body = bytearray(), 0, token[1:-1]
+    while i < len(body):
+        c = body[i : i + 1]
+        if c != b"\\":
+            out += c
+            i += 1
+            continue
+        nxt = body[i + 1 : i + 2]
+        octal = re.match(rb"[0-7]{1,3}", body[i + 1 : i + 4])
+        if octal:
+            out.append(int(octal.group(), 8) & 0xFF)
+            i += 1 + len(octal.group())
+        else:
+            out += _ESCAPES.get(nxt, nxt)
+            i += 2
+    return bytes(out)
+
+
+def _operations(data: bytes):
+    """(operands, operator) pairs of a typst content stream; a small, fast tokenizer.
+
+    pypdf's own ContentStream parser takes seconds on a 36-page memo.
+    """
+    stack: list[list] = [[]]
+    for match in _TOKEN.finditer(data):
+        kind = match.lastgroup
+        token = match.group()
+        if kind is None:
+            continue
+        if kind == "str":
+            stack[-1].append(_literal(token))
+        elif kind == "hex":
+            stack[-1].append(bytes.fromhex(re.sub(rb"\s", b"", token[1:-1]).decode()))
+        elif kind == "open":
+            stack.append([token])
+        elif kind == "close":
+            items = stack.pop()
+            opener, items = items[0], items[1:]
+            if opener == b"<<":
+                stack[-1].append(dict(zip(items[::2], items[1::2], strict=False)))
+            else:
+                stack[-1].append(items)
+        elif kind == "name":
+            stack[-1].append(token.decode("latin1"))
+        elif kind == "num":
+            stack[-1].append(float(token))
+        else:
+            if len(stack) == 1:
+                yield stack[0], token
+                stack[0] = []
+            else:
+                stack[-1].append(token)
+
+
+def _utf16(value: bytes) -> str:
+    return (
+        value[2:].decode("utf-16-be") if value.startswith(b"\xfe\xff") else value.decode("latin1")
+    )
+
+
 def pdf_lines(pdf: bytes) -> list[Line]:
     """Text runs in content order with page and position (PDF points, origin bottom left)."""
     reader = pypdf.PdfReader(io.BytesIO(pdf))
@@ -60,18 +140,18 @@ def pdf_lines(pdf: bytes) -> list[Line]:
         cmap: dict[int, str] = {}
         spans: list[str | None] = []
         current: Line | None = None
-        for operands, op in ContentStream(page.get_contents(), reader).operations:
+        for operands, op in _operations(page.get_contents().get_data()):
             if op == b"cm":
-                current = Line(number, float(operands[4]), float(operands[5]), "")
+                current = Line(number, operands[4], operands[5], "")
                 lines.append(current)
             elif op == b"Tf":
                 cmap = fonts[operands[0]]
             elif op == b"BDC":
                 props = operands[1] if len(operands) > 1 else None
-                actual = props.get("/ActualText") if isinstance(props, DictionaryObject) else None
-                spans.append(None if actual is None else str(actual))
+                actual = props.get("/ActualText") if isinstance(props, dict) else None
+                spans.append(None if actual is None else _utf16(actual))
                 if actual is not None and current is not None:
-                    current.text += str(actual)
+                    current.text += _utf16(actual)
             elif op == b"BMC":
                 spans.append(None)
             elif op == b"EMC":
@@ -81,15 +161,10 @@ def pdf_lines(pdf: bytes) -> list[Line]:
                 if any(s is not None for s in spans):
                     continue
                 items = operands[0] if op == b"TJ" else [operands[0]]
-                for item in items:
-                    if isinstance(item, TextStringObject):
-                        raw = item.get_original_bytes()
-                    elif isinstance(item, ByteStringObject):
-                        raw = bytes(item)
-                    else:
-                        continue
-                    for i in range(0, len(raw) - 1, 2):
-                        current.text += cmap.get(int.from_bytes(raw[i : i + 2], "big"), "")
+                for raw in items:
+                    if isinstance(raw, bytes):
+                        for i in range(0, len(raw) - 1, 2):
+                            current.text += cmap.get(int.from_bytes(raw[i : i + 2], "big"), "")
     # typst gives a raised tone mark (ธิ์, ขั้) a run of its own, a little higher, that carries the
     # whole cluster's text again (typst#7610): drop such a run when it repeats the one before
     kept: list[Line] = []
@@ -354,7 +429,7 @@ def test_rejections():
     assert "ไม่เห็นชอบให้แก้ไขข้อ๓ให้ครบถ้วน" in text
     assert "ฉบับที่๔·ร่าง" in text
     assert _ticked(lines) == {"อนุมัติ": False, "ไม่อนุมัติ": False}
-    assert "ไม่เห็นชอบ ให้แก้ไขข้อ ๓ ให้ครบถ้วน" in docx_text(rendered.docx)
+    assert "ไม่เห็นชอบ ให้แก้ไขข้อ\u00a0๓ ให้ครบถ้วน" in docx_text(rendered.docx)
 
     # the nayok refuses: the reason follows เนื่องจาก
     chain = [StepRecord(s.position, s.name, None, when, "approve") for s in steps[:-1]]
@@ -395,7 +470,7 @@ def test_user_text_is_never_markup():
 
 
 def test_clean():
-    assert clean("ข้อ 12 ณ 31 มีนาคม 2564") == "ข้อ ๑๒ ณ ๓๑ มีนาคม ๒๕๖๔"
+    assert clean("ข้อ 12 ณ 31 มีนาคม 2564") == "ข้อ\u00a0๑๒ ณ ๓๑ มีนาคม ๒๕๖๔"  # ๑๒ stays by ข้อ
     assert clean("  สอง  ช่อง\tแท็บ\r\nบรรทัด ") == "สอง ช่อง แท็บ\nบรรทัด"
     assert clean("อื่น ๆ") == "อื่น\u00a0ๆ"
     assert clean("www.example.com/2564 ปี 2564") == "www.example.com/2564 ปี ๒๕๖๔"
@@ -438,3 +513,40 @@ def test_large_plan_repeats_table_headers():
     assert not re.search(r"[0-9]", text)
     for division in memo.plan.divisions:
         assert squash(clean(division)) in text
+
+
+# --------------------------------------------------------------------------- processes
+def _render_in_child(queue: Any) -> None:
+    rendered = render_memo(seed_input(version=9))
+    queue.put((rendered.pages, rendered.pdf[:5], len(rendered.docx)))
+
+
+def test_forked_worker_does_not_hang(seed: tuple[MemoInput, RenderedMemo]):
+    """RQ forks a work horse per job; typst's threads do not survive fork(), so a child of a
+    process that has typeset (here: this one, via the fixture) must typeset elsewhere."""
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    child = context.Process(target=_render_in_child, args=(queue,))
+    child.start()
+    child.join(120)
+    if child.is_alive():
+        child.kill()
+        pytest.fail("render_memo hung in a forked child")
+    assert child.exitcode == 0
+    pages, head, docx_size = queue.get(timeout=5)
+    assert pages == seed[1].pages and head == b"%PDF-" and docx_size > 0
+
+
+def test_every_character_has_a_glyph(seed: tuple[MemoInput, RenderedMemo]):
+    """typst draws a missing glyph as an empty box without a warning: check coverage here,
+    for the template's own words and for everything the document model carries."""
+    template = (Path(jobs.memo.__file__).parent / "memo.typ").read_text(encoding="utf-8")
+    code = re.sub(r"//[^\n]*", "", template)  # comments are not typeset
+    literal = {c for c in code if ord(c) > 0x7F}
+    memo = seed[0]
+    document = build_document(
+        memo.plan, memo.memo_date, 3, memo.measure_status, memo.notes, memo.chain, False
+    )
+    used = literal | {c for s in document_strings(document) for c in s} - {"\n"}
+    missing = sorted(c for c in used if ord(c) not in covered())
+    assert not missing, missing

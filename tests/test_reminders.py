@@ -18,7 +18,11 @@ D1 = "2021-03-30T12:00:00+07:00"
 
 
 def _reminders(sim, user: str) -> list[str]:
-    return [message_text(m["message"]) for m in sim.messages(user) if "ยังไม่เสร็จ" in message_text(m["message"])]
+    return [
+        message_text(m["message"])
+        for m in sim.messages(user)
+        if "ยังไม่เสร็จ" in message_text(m["message"])
+    ]
 
 
 def _world(sim):
@@ -50,10 +54,16 @@ def test_sweeps_pick_exactly_the_right_people_and_measures_once(sim):
     assert "จัดซื้อจัดจ้าง" in text  # each measure named with its title
     # identical messages to both กองคลัง staff went in one multicast
     multicasts = sim.api_calls("/v2/bot/message/multicast")[calls_before:]
-    assert any(len(json.loads(c["body"])["to"]) == 2 if isinstance(c["body"], str) else len(c["body"]["to"]) == 2
-               for c in multicasts)
-    wait_until(lambda: [m for m in sim.messages(admin) if "สรุป" in message_text(m["message"])],
-               message="the admin summary")
+    assert any(
+        len(json.loads(c["body"])["to"]) == 2
+        if isinstance(c["body"], str)
+        else len(c["body"]["to"]) == 2
+        for c in multicasts
+    )
+    wait_until(
+        lambda: [m for m in sim.messages(admin) if "สรุป" in message_text(m["message"])],
+        message="the admin summary",
+    )
     assert _reminders(sim, works) == []
 
     # the same slot again sends nothing
@@ -63,8 +73,13 @@ def test_sweeps_pick_exactly_the_right_people_and_measures_once(sim):
 
     # D-3, after กองคลัง finished ข้อ 3: exactly the rest
     sim.send_text(treasury[0], "ข้อ 3 เสร็จแล้ว")
-    wait_until(lambda: any("บันทึกแล้ว" in message_text(m["message"]) and "ข้อ ๓" in message_text(m["message"])
-                           for m in sim.messages(treasury[0])), message="the report")
+    wait_until(
+        lambda: any(
+            "บันทึกแล้ว" in message_text(m["message"]) and "ข้อ ๓" in message_text(m["message"])
+            for m in sim.messages(treasury[0])
+        ),
+        message="the report",
+    )
     itabot("remind", "--at", D3)
     wait_until(lambda: len(_reminders(sim, treasury[1])) == 2, message="the D-3 reminder")
     latest = _reminders(sim, treasury[1])[-1]
@@ -83,14 +98,21 @@ def test_failures_from_line_end_with_every_reminder_delivered_once(sim):
     sim.set_fault(429, count=2, path_prefix="/v2/bot/message/push")
     itabot("remind", "--at", D7)
     for user in treasury:
-        wait_until(lambda u=user: _reminders(sim, u), timeout=60, message="the reminder despite failures")
-    wait_until(lambda: [m for m in sim.messages(admin) if "สรุป" in message_text(m["message"])], timeout=60,
-               message="the admin summary despite 429s")
+        wait_until(
+            lambda u=user: _reminders(sim, u), timeout=60, message="the reminder despite failures"
+        )
+    wait_until(
+        lambda: [m for m in sim.messages(admin) if "สรุป" in message_text(m["message"])],
+        timeout=60,
+        message="the admin summary despite 429s",
+    )
     time.sleep(8)  # let any wrongly repeated retry land
     for user in treasury:
         assert len(_reminders(sim, user)) == 1
     statuses = [c["status"] for c in sim.api_calls("/v2/bot/message/multicast")]
-    assert 500 in statuses and 409 in statuses  # LINE accepted, answered 500; the retry was a duplicate
+    assert (
+        500 in statuses and 409 in statuses
+    )  # LINE accepted, answered 500; the retry was a duplicate
     assert [c["status"] for c in sim.api_calls("/v2/bot/message/push")].count(429) == 2
 
 
@@ -113,7 +135,9 @@ def test_plan_load_schedules_each_slot_once_and_a_missed_slot_is_sent(sim, rdb, 
     registry = ScheduledJobRegistry(queue=queue(DEFAULT))
     ids = registry.get_job_ids()
     assert len(ids) == len(set(ids))
-    wait_until(lambda: _reminders(sim, treasury), timeout=30, message="the missed slot sent on start")
+    wait_until(
+        lambda: _reminders(sim, treasury), timeout=30, message="the missed slot sent on start"
+    )
     time.sleep(2)
     assert len(_reminders(sim, treasury)) == 1
     assert "เหลืออีก ๑ วัน" in _reminders(sim, treasury)[0]

@@ -164,16 +164,24 @@ def test_plan_load_keeps_statuses_and_reports_bad_fields_with_lines(sim, tmp_pat
 
     text = SEED_PLAN.read_text(encoding="utf-8")
     changed = tmp_path / "plan.yaml"
-    changed.write_text(text.replace("short_title: การเผยแพร่ข้อมูลข่าวสาร", "short_title: เผยแพร่ข่าวสาร"),
-                       encoding="utf-8")
+    changed.write_text(
+        text.replace("short_title: การเผยแพร่ข้อมูลข่าวสาร", "short_title: เผยแพร่ข่าวสาร"),
+        encoding="utf-8",
+    )
     assert "โหลดแผน" in itabot("plan", "load", str(changed)).stdout
     assert cell(status_json(), "3", "กองคลัง") == "done"
     broken = tmp_path / "broken.yaml"
-    broken.write_text(text.replace("ita_score: 51.63", "ita_score: ห้าสิบ").replace("  ref:", "  reff:"),
-                      encoding="utf-8")
+    broken.write_text(
+        text.replace("ita_score: 51.63", "ita_score: ห้าสิบ").replace("  ref:", "  reff:"),
+        encoding="utf-8",
+    )
     result = itabot("plan", "load", str(broken), check=False)
     assert result.returncode == 2
-    assert "memo.ita_score" in result.stderr and "memo.reff" in result.stderr and "บรรทัด" in result.stderr
+    assert (
+        "memo.ita_score" in result.stderr
+        and "memo.reff" in result.stderr
+        and "บรรทัด" in result.stderr
+    )
     line_of_score = next(i for i, line in enumerate(text.splitlines(), 1) if "ita_score" in line)
     assert f"บรรทัด {line_of_score}" in result.stderr
     assert cell(status_json(), "3", "กองคลัง") == "done"

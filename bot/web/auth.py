@@ -55,7 +55,9 @@ def csrf_ok(settings: Settings, viewer: Viewer, submitted: str | None) -> bool:
 def _is_https(request: Request, settings: Settings) -> bool:
     # Behind a TLS-terminating proxy the request itself is http; the proxy says so in a header.
     forwarded = request.headers.get("X-Forwarded-Proto", "").split(",")[0].strip().lower()
-    return request.is_secure or forwarded == "https" or settings.public_base_url.startswith("https://")
+    return (
+        request.is_secure or forwarded == "https" or settings.public_base_url.startswith("https://")
+    )
 
 
 def sign_in(r: redis.Redis, org: str, token: str) -> tuple[str | None, str]:
@@ -68,7 +70,9 @@ def sign_in(r: redis.Redis, org: str, token: str) -> tuple[str | None, str]:
     return sessions.create_session(r, org, user_id), ""
 
 
-def set_session_cookie(response: Response, request: Request, settings: Settings, org: str, sid: str) -> None:
+def set_session_cookie(
+    response: Response, request: Request, settings: Settings, org: str, sid: str
+) -> None:
     response.set_cookie(
         cookie_name(org),
         sid,

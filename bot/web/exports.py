@@ -49,8 +49,16 @@ def status_sheets(plan: Plan, matrix: Matrix) -> list[Sheet]:
     )
     detail = Sheet(
         "รายหน่วยงาน",
-        ["ข้อ", "มาตรการ", "หน่วยงาน", "สถานะของหน่วยงาน", "สถานะของมาตรการ", "หลักฐาน/หมายเหตุ",
-         "รายงานโดย", "รายงานเมื่อ (เวลาประเทศไทย)"],
+        [
+            "ข้อ",
+            "มาตรการ",
+            "หน่วยงาน",
+            "สถานะของหน่วยงาน",
+            "สถานะของมาตรการ",
+            "หลักฐาน/หมายเหตุ",
+            "รายงานโดย",
+            "รายงานเมื่อ (เวลาประเทศไทย)",
+        ],
         [],
         [6, 48, 18, 26, 26, 36, 22, 22],
     )
@@ -58,43 +66,67 @@ def status_sheets(plan: Plan, matrix: Matrix) -> list[Sheet]:
         measure_status = texts.STATUS_LABEL[matrix.measure_status(measure.id)]
         row: list[Cell] = [measure.id, measure.title]
         for division in plan.divisions:
-            row.append(texts.STATUS_LABEL[matrix.cell(measure.id, division).status]
-                       if division in measure.owners else "—")
+            row.append(
+                texts.STATUS_LABEL[matrix.cell(measure.id, division).status]
+                if division in measure.owners
+                else "—"
+            )
         row += [measure_status, round(matrix.progress(measure.id) * 100)]
         overview.rows.append(row)
         for division in measure.owners:
             cell = matrix.cell(measure.id, division)
-            detail.rows.append([
-                measure.id, measure.title, division, texts.STATUS_LABEL[cell.status], measure_status,
-                cell.note or "", cell.by_name or "", _local(cell.at, plan),
-            ])
+            detail.rows.append(
+                [
+                    measure.id,
+                    measure.title,
+                    division,
+                    texts.STATUS_LABEL[cell.status],
+                    measure_status,
+                    cell.note or "",
+                    cell.by_name or "",
+                    _local(cell.at, plan),
+                ]
+            )
     return [overview, detail]
 
 
 def history_sheet(plan: Plan, entries: list[dict[str, Any]]) -> Sheet:
     sheet = Sheet(
         "ประวัติการรายงาน",
-        ["ลำดับ", "เวลา (เวลาประเทศไทย)", "ผู้รายงาน", "หน่วยงาน", "ข้อ", "มาตรการ", "สถานะเดิม",
-         "สถานะใหม่", "หลักฐาน/หมายเหตุ", "ข้อความต้นทาง", "ประเภท"],
+        [
+            "ลำดับ",
+            "เวลา (เวลาประเทศไทย)",
+            "ผู้รายงาน",
+            "หน่วยงาน",
+            "ข้อ",
+            "มาตรการ",
+            "สถานะเดิม",
+            "สถานะใหม่",
+            "หลักฐาน/หมายเหตุ",
+            "ข้อความต้นทาง",
+            "ประเภท",
+        ],
         [],
         [8, 20, 22, 18, 6, 40, 24, 24, 30, 50, 16],
     )
     for entry in entries:
         measure = plan.measure(entry.get("measure", ""))
         note = entry.get("note")
-        sheet.rows.append([
-            int(entry.get("id") or 0),
-            _local(entry.get("at"), plan),
-            entry.get("by_name") or "",
-            entry.get("division", ""),
-            entry.get("measure", ""),
-            measure.title if measure else "",
-            texts.STATUS_LABEL.get(entry.get("old", ""), entry.get("old", "")),
-            texts.STATUS_LABEL.get(entry.get("new", ""), entry.get("new", "")),
-            note if isinstance(note, str) else "",
-            entry.get("source") or "",
-            web_texts.KIND_LABEL.get(entry.get("kind") or "report", entry.get("kind") or ""),
-        ])
+        sheet.rows.append(
+            [
+                int(entry.get("id") or 0),
+                _local(entry.get("at"), plan),
+                entry.get("by_name") or "",
+                entry.get("division", ""),
+                entry.get("measure", ""),
+                measure.title if measure else "",
+                texts.STATUS_LABEL.get(entry.get("old", ""), entry.get("old", "")),
+                texts.STATUS_LABEL.get(entry.get("new", ""), entry.get("new", "")),
+                note if isinstance(note, str) else "",
+                entry.get("source") or "",
+                web_texts.KIND_LABEL.get(entry.get("kind") or "report", entry.get("kind") or ""),
+            ]
+        )
     return sheet
 
 

@@ -101,7 +101,9 @@ def days_until(plan: Plan, now: datetime) -> int:
     return (plan.local_deadline().date() - now.astimezone(plan.tz).date()).days
 
 
-def progress_view(plan: Plan, matrix: Matrix, everyone: list[Person], now: datetime) -> ProgressView:
+def progress_view(
+    plan: Plan, matrix: Matrix, everyone: list[Person], now: datetime
+) -> ProgressView:
     rows = []
     cells_done = cells_total = 0
     score = 0.0
@@ -161,7 +163,9 @@ def progress_view(plan: Plan, matrix: Matrix, everyone: list[Person], now: datet
             measure = plan.measure(measure_id)
             assert measure is not None
             status = matrix.cell(measure_id, division).status
-            items.append((texts.measure_ref(measure_id), measure.short_title or measure.title, status))
+            items.append(
+                (texts.measure_ref(measure_id), measure.short_title or measure.title, status)
+            )
         pending.append(Pending(division, items, sorted(staff.get(division, []))))
     days = days_until(plan, now)
     return ProgressView(
@@ -225,7 +229,9 @@ def history_filter(args: Any, plan: Plan) -> HistoryFilter:
     )
 
 
-def filter_history(entries: list[dict[str, Any]], flt: HistoryFilter, tz: ZoneInfo) -> list[dict[str, Any]]:
+def filter_history(
+    entries: list[dict[str, Any]], flt: HistoryFilter, tz: ZoneInfo
+) -> list[dict[str, Any]]:
     result = []
     for entry in entries:
         if flt.division and entry.get("division") != flt.division:
@@ -422,7 +428,9 @@ def people_rows(everyone: list[Person], plan: Plan, viewer_id: str) -> list[Pers
     return rows
 
 
-def invite_rows(invites: list[dict[str, Any]], plan: Plan, everyone: list[Person]) -> list[dict[str, str]]:
+def invite_rows(
+    invites: list[dict[str, Any]], plan: Plan, everyone: list[Person]
+) -> list[dict[str, str]]:
     names = {p.user_id: p.name for p in everyone}
     rows = []
     for invite in sorted(invites, key=lambda item: item.get("created", "")):
@@ -440,7 +448,8 @@ def invite_rows(invites: list[dict[str, Any]], plan: Plan, everyone: list[Person
                 "what": what,
                 "created": short_datetime(invite.get("created"), plan.tz),
                 "expires": short_datetime(invite.get("expires"), plan.tz),
-                "by": names.get(invite.get("by", ""), "") or ("คำสั่ง itabot" if invite.get("by") == "cli" else ""),
+                "by": names.get(invite.get("by", ""), "")
+                or ("คำสั่ง itabot" if invite.get("by") == "cli" else ""),
             }
         )
     return rows

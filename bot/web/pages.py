@@ -40,7 +40,9 @@ from store.plan import Plan
 
 ORG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 HISTORY_PAGE_SIZE = 100
-PAGE_FILE_LINK_SECONDS = 3600  # signed memo links printed in a page; the page is reloaded for new ones
+PAGE_FILE_LINK_SECONDS = (
+    3600  # signed memo links printed in a page; the page is reloaded for new ones
+)
 FONT_WEIGHTS = (400, 600)
 STATIC_DIR = Path(__file__).parent / "static"
 
@@ -64,7 +66,11 @@ def _asset_version() -> str:
 def register(app: Flask, settings: Settings) -> None:
     r = connect(settings.redis_url)
     bp = Blueprint(
-        "web", __name__, template_folder="templates", static_folder="static", static_url_path="/web-static"
+        "web",
+        __name__,
+        template_folder="templates",
+        static_folder="static",
+        static_url_path="/web-static",
     )
     asset_version = _asset_version()
     files_origin = "{0.scheme}://{0.netloc}".format(urlsplit(settings.public_base_url))
@@ -75,7 +81,11 @@ def register(app: Flask, settings: Settings) -> None:
 
     @bp.app_context_processor
     def inject() -> dict[str, Any]:
-        return {"asset_version": asset_version, "nav": web_texts.NAV, "app_title": web_texts.APP_TITLE}
+        return {
+            "asset_version": asset_version,
+            "nav": web_texts.NAV,
+            "app_title": web_texts.APP_TITLE,
+        }
 
     @bp.after_request
     def security_headers(response: Response) -> Response:
@@ -95,31 +105,41 @@ def register(app: Flask, settings: Settings) -> None:
     def message(status: int, title: str, body: str, *, org: str | None = None) -> tuple[str, int]:
         return render_template("message.html", title=title, body=body, org=org), status
 
-    def page(*, admin_only: bool = False, any_role_post: bool = False) -> Callable[[Callable[..., Any]], Any]:
+    def page(
+        *, admin_only: bool = False, any_role_post: bool = False
+    ) -> Callable[[Callable[..., Any]], Any]:
         """Load the plan and the viewer; refuse without a session, and writes from reviewers."""
 
         def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
             @functools.wraps(view)
             def wrapper(org: str, **kwargs: Any) -> Any:
-                if not ORG_PATTERN.match(org):
+                if not ORG_PATTERN.fullmatch(org):
                     return message(404, web_texts.NOT_FOUND_TITLE, web_texts.NOT_FOUND_BODY)
                 plan = plans.get_plan(r, org)
                 if plan is None:
                     return message(404, web_texts.NOT_FOUND_TITLE, web_texts.NOT_FOUND_BODY)
                 viewer = auth.current_viewer(r, settings, request, org)
                 if viewer is None:
-                    body, status = message(401, web_texts.NO_SESSION_TITLE, web_texts.NO_SESSION_BODY)
+                    body, status = message(
+                        401, web_texts.NO_SESSION_TITLE, web_texts.NO_SESSION_BODY
+                    )
                     response = Response(body, status)
                     if request.cookies.get(auth.cookie_name(org)):
                         auth.clear_session_cookie(response, org)
                     return response
                 if request.method == "POST":
                     if not (viewer.is_admin or any_role_post):
-                        return message(403, web_texts.NOT_ALLOWED_TITLE, web_texts.READ_ONLY_BODY, org=org)
+                        return message(
+                            403, web_texts.NOT_ALLOWED_TITLE, web_texts.READ_ONLY_BODY, org=org
+                        )
                     if not auth.csrf_ok(settings, viewer, request.form.get("csrf")):
-                        return message(403, web_texts.BAD_FORM_TITLE, web_texts.BAD_FORM_BODY, org=org)
+                        return message(
+                            403, web_texts.BAD_FORM_TITLE, web_texts.BAD_FORM_BODY, org=org
+                        )
                 elif admin_only and not viewer.is_admin:
-                    return message(403, web_texts.NOT_ALLOWED_TITLE, web_texts.READ_ONLY_BODY, org=org)
+                    return message(
+                        403, web_texts.NOT_ALLOWED_TITLE, web_texts.READ_ONLY_BODY, org=org
+                    )
                 return view(PageContext(org, plan, viewer), **kwargs)
 
             return wrapper
@@ -150,14 +170,16 @@ def register(app: Flask, settings: Settings) -> None:
             return Response("not found", 404)
         import fontpkg
 
-        return send_file(fontpkg.path("Sarabun", weight=weight), mimetype="font/ttf", max_age=30 * 24 * 3600)
+        return send_file(
+            fontpkg.path("Sarabun", weight=weight), mimetype="font/ttf", max_age=30 * 24 * 3600
+        )
 
     @bp.route("/login/<org>/<token>", methods=["GET", "HEAD"])
     def login(org: str, token: str) -> Any:
         if request.method == "HEAD":
             # Link checkers and previews probe with HEAD; only a real GET may use the token.
             return Response("", 200)
-        if not ORG_PATTERN.match(org):
+        if not ORG_PATTERN.fullmatch(org):
             return message(403, web_texts.BAD_LINK_TITLE, web_texts.BAD_LINK_BODY)
         sid, refused = auth.sign_in(r, org, token)
         if sid is None:
@@ -178,7 +200,9 @@ def register(app: Flask, settings: Settings) -> None:
     @page()
     def progress(ctx: PageContext) -> Any:
         matrix = status_store.read_matrix(r, ctx.plan)
-        view = model.progress_view(ctx.plan, matrix, people.all_people(r, ctx.org), datetime.now(UTC))
+        view = model.progress_view(
+            ctx.plan, matrix, people.all_people(r, ctx.org), datetime.now(UTC)
+        )
         return render(ctx, "progress.html", "progress", view=view, refresh=True)
 
     @bp.get("/admin/<org>/history")
@@ -219,7 +243,10 @@ def register(app: Flask, settings: Settings) -> None:
     @page()
     def memo(ctx: PageContext) -> Any:
         current = versions.current(r, ctx.org)
-        cards = [model.version_card(v, ctx.plan, current) for v in web_queries.versions_with_chains(r, ctx.org)]
+        cards = [
+            model.version_card(v, ctx.plan, current)
+            for v in web_queries.versions_with_chains(r, ctx.org)
+        ]
         return render(ctx, "memo.html", "memo", cards=cards)
 
     @bp.get("/admin/<org>/memo/<int:number>")
@@ -260,7 +287,9 @@ def register(app: Flask, settings: Settings) -> None:
         )
 
     def back_to_people(org: str, **params: str) -> Any:
-        return redirect(url_for("web.people_page", org=org) + ("?" + urlencode(params) if params else ""), 303)
+        return redirect(
+            url_for("web.people_page", org=org) + ("?" + urlencode(params) if params else ""), 303
+        )
 
     @bp.post("/admin/<org>/people/invite")
     @page(admin_only=True)
@@ -314,7 +343,9 @@ def register(app: Flask, settings: Settings) -> None:
         else:
             entries = status_store.history(r, ctx.org)
             flt = model.history_filter(request.args, ctx.plan)
-            sheets = [exports.history_sheet(ctx.plan, model.filter_history(entries, flt, ctx.plan.tz))]
+            sheets = [
+                exports.history_sheet(ctx.plan, model.filter_history(entries, flt, ctx.plan.tz))
+            ]
             csv_sheet = sheets[0]
         stamp = datetime.now(ctx.plan.tz).strftime("%Y%m%d-%H%M")
         name = f"ita-{ctx.org}-{what}-{stamp}.{fmt}"
@@ -324,7 +355,10 @@ def register(app: Flask, settings: Settings) -> None:
             data = exports.to_xlsx(sheets)
             content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return Response(
-            data, 200, content_type=content_type, headers={"Content-Disposition": f'attachment; filename="{name}"'}
+            data,
+            200,
+            content_type=content_type,
+            headers={"Content-Disposition": f'attachment; filename="{name}"'},
         )
 
     @bp.errorhandler(redis.RedisError)

@@ -59,8 +59,8 @@ class StepRecord:
 def clean(text: str | None) -> str:
     """User text as the memo prints it: NFC, Thai digits (URLs excepted), tidy whitespace.
 
-    Thai vowels typed in the wrong order and stray control characters come from phones; NFC
-    and dropping format characters (ZWSP, ZWJ, variation selectors) keep the shaping right.
+    Phones send format characters (ZWSP, ZWJ, variation selectors) and some keyboards type
+    sara am as nikhahit + sara aa; both are normalised so the shaping and the search work.
     Characters Sarabun cannot draw (emoji sent from LINE, mostly) are dropped: typst would draw
     an empty box without a warning, and an official memo carries no emoji.
     """
@@ -83,11 +83,12 @@ def clean(text: str | None) -> str:
             dropped.append(char)
     if dropped:
         log.warning("memo: dropped characters the font cannot draw: %r", "".join(dropped))
-    text = "".join(kept)
+    text = "".join(kept).replace("\u0e4d\u0e32", "\u0e33")
     text = "\n".join(re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
-    # ๆ and ฯ never begin a line: bind them to the word before with a no-break space
+    # ๆ and ฯ never begin a line, nor a number after ที่ / ข้อ: bind them with a no-break space
     text = re.sub(r" ([ๆฯ])", "\u00a0\\1", text)
+    text = re.sub(r"(ที่|ข้อ) (?=[0-9๐-๙])", "\\1\u00a0", text)
     return thai_digits_outside_urls(text)
 
 
@@ -156,7 +157,11 @@ def build_document(
     chain: list[StepRecord],
     final: bool,
 ) -> dict[str, Any]:
-    """The memo as data: header fields, paragraphs, table rows and signature blocks."""
+    """The memo as data: header fields, paragraphs, table rows and signature blocks.
+
+    A measure missing from `measure_status` is reported as not started (nobody has reported).
+    Raises ValueError when the chain does not match the plan or a status/decision is unknown.
+    """
     if len(chain) != len(plan.chain):
         raise ValueError(f"chain has {len(chain)} records; the plan has {len(plan.chain)} steps")
     for record in chain:
@@ -169,10 +174,12 @@ def build_document(
     org_name = clean(plan.org.name)
     full = clean(org_full(plan))
 
+    # The analysis memo's item that set the measures ("ไว้ในข้อ ๖"), when the plan names it.
+    item = f"ไว้ในข้อ {thai_number(m.analysis_memo_item)} " if m.analysis_memo_item else ""
     intro = (
         f"ตามที่{unit} ได้รายงานการวิเคราะห์ผล{ITA_NAME}ในปี พ.ศ.{thai_number(year)} "
         f"และได้กำหนดมาตรการเพื่อขับเคลื่อนการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงานให้ดีขึ้น "
-        f"ตามบันทึกข้อความ เรื่อง รายงานการวิเคราะห์ผล{ITA_NAME}ในปี พ.ศ.{thai_number(year)} "
+        f"{item}ตามบันทึกข้อความ เรื่อง รายงานการวิเคราะห์ผล{ITA_NAME}ในปี พ.ศ.{thai_number(year)} "
         f"ของ{org_name} ลงวันที่ {thai_date(m.analysis_memo_date)} มีรายละเอียดดังนี้"
     )
     ita = (
@@ -204,7 +211,7 @@ def build_document(
         status = measure_status.get(measure.id, NOT_STARTED)
         if status not in STATUS_COLUMNS:
             raise ValueError(f"unknown status {status!r} for measure {measure.id}")
-        evidence = [clean(n) for n in dict.fromkeys(notes.get(measure.id, [])) if clean(n)]
+        evidence = list(dict.fromkeys(c for c in map(clean, notes.get(measure.id, [])) if c))
         result_rows.append(
             {
                 "measure": label,
@@ -272,13 +279,12 @@ def build_document(
         "reviews": reviews,
         "approval": approval,
         "version_label": version_label,
-        "draft": draft,
         "meta": {"title": clean(m.subject), "author": clean(m.author.name)},
     }
 
 
 def document_strings(doc: Any) -> list[str]:
-    """Every string in the document model (for the glyph check)."""
+    """Every string in the document model (the tests check Sarabun can draw them all)."""
     if isinstance(doc, str):
         return [doc]
     if isinstance(doc, dict):

@@ -39,7 +39,7 @@ PLAN_WIDTHS_CM = (4.2, 5.4, 3.3, 3.1)
 RESULT_WIDTHS_CM = (3.9, 4.9, 2.2, 2.35, 2.65)
 
 LEFT, CENTER, RIGHT, THAI = "left", "center", "right", "thaiDistribute"
-DOTS = "." * 50
+DOTS = "." * 30  # fits the signature column even where Word lacks TH SarabunPSK
 
 
 def _tw(cm: float) -> int:
@@ -148,16 +148,14 @@ def _table(widths: tuple[float, ...], rows: list[str]) -> str:
 
 
 def _signature(name: str, position: str, date: str | None = None) -> list[str]:
-    left = SIGNATURE_LEFT_CM
-    out = [
-        _par("", left_cm=left),
-        _par(f"(ลงชื่อ) {DOTS}", align=CENTER, left_cm=left),
-        _par(f"({name})", align=CENTER, left_cm=left),
-        _par(position, align=CENTER, left_cm=left),
-    ]
+    """The signature block in the right half; kept on one page (each line keeps with the next)."""
+    lines = ["", f"(ลงชื่อ)\u00a0{DOTS}", f"({name})", position]
     if date is not None:
-        out.append(_par(f"วันที่ {date or DOTS[:36]}", align=CENTER, left_cm=left))
-    return out
+        lines.append(f"วันที่ {date or DOTS[:24]}")
+    return [
+        _par(line, align=CENTER, left_cm=SIGNATURE_LEFT_CM, keep_next=i < len(lines) - 1)
+        for i, line in enumerate(lines)
+    ]
 
 
 def _body(d: dict[str, Any]) -> list[str]:
@@ -254,7 +252,7 @@ def _body(d: dict[str, Any]) -> list[str]:
         rows.append(_row([_cell(w[0], [r["measure"]]), _cell(w[1], r["steps"]), *marks]))
     out.append(_table(w, rows))
 
-    out.append(_par(d["closing"], align=THAI, first_cm=INDENT_CM, before=12))
+    out.append(_par(d["closing"], align=THAI, first_cm=INDENT_CM, before=12, keep_next=True))
     out += _signature(d["author"]["name"], d["author"]["position"])
 
     for review in d["reviews"]:
@@ -322,7 +320,8 @@ def _page(doc: Any, version_label: str) -> None:
     section.left_margin, section.right_margin = Cm(3), Cm(2)
     section.top_margin, section.bottom_margin = Cm(2.5), Cm(2)
     section.header_distance, section.footer_distance = Cm(1.25), Cm(1)
-    # "- ๒ -" centred on top of pages 2+; Thai digits from the section's number format
+    # "- ๒ -" centred on top of pages 2+; Thai digits from the field switch (Word) and the
+    # section's number format (LibreOffice reads this one)
     section.different_first_page_header_footer = True
     sect = section._sectPr
     pg = parse_xml(f'<w:pgNumType {nsdecls("w")} w:fmt="thaiNumbers"/>')
@@ -332,7 +331,7 @@ def _page(doc: Any, version_label: str) -> None:
     field = (
         _run("- ")
         + f'<w:r>{_rpr_xml()}<w:fldChar w:fldCharType="begin"/></w:r>'
-        + f'<w:r>{_rpr_xml()}<w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        + f'<w:r>{_rpr_xml()}<w:instrText xml:space="preserve"> PAGE \\* THAIARABIC </w:instrText></w:r>'
         + f'<w:r>{_rpr_xml()}<w:fldChar w:fldCharType="separate"/></w:r>'
         + _run("๒")
         + f'<w:r>{_rpr_xml()}<w:fldChar w:fldCharType="end"/></w:r>'

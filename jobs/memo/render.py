@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 import json
+import logging
+import os
+import pickle
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -26,6 +31,8 @@ __all__ = [
     "render_memo",
     "typeset",
 ]
+
+log = logging.getLogger(__name__)
 
 # 144 ppi gives an A4 page 1191 px wide: sharp on a phone, well under LINE's 1 MB preview wish.
 PNG_PPI = 144.0
@@ -57,11 +64,32 @@ class MemoRenderError(RuntimeError):
 
 _lock = threading.Lock()  # a typst.Compiler is not safe to share between threads
 _compiler: typst.Compiler | None = None
+# The process whose typst runtime is live. typst starts worker threads on first use and they do
+# not survive fork(): a forked child (an RQ work horse) of a process that has typeset hangs
+# inside typst, so such a child typesets in a fresh interpreter instead (see render_memo).
+_typst_pid: int | None = None
+
+
+def _after_fork_in_child() -> None:
+    global _lock, _compiler
+    _lock = threading.Lock()
+    _compiler = None
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+
+
+def typst_usable_here() -> bool:
+    """False in a forked child of a process that has already run typst."""
+    return _typst_pid in (None, os.getpid())
 
 
 def _get_compiler() -> typst.Compiler:
     """One compiler per process: it keeps the parsed fonts and typst's layout cache warm."""
-    global _compiler
+    global _compiler, _typst_pid
+    if not typst_usable_here():
+        raise MemoRenderError("typst was started before this process forked; typeset elsewhere")
+    _typst_pid = os.getpid()
     if _compiler is None:
         # A path, not bytes: typst-py 0.15 loses an in-memory main file after the first compile.
         template = Path(str(resources.files("jobs.memo").joinpath("memo.typ")))
@@ -124,17 +152,15 @@ def _layout(compiler: typst.Compiler) -> tuple[int, int | None]:
     return int(layout["pages"]), (min(later) + 2 if later else None)
 
 
-def render_memo(memo: MemoInput) -> RenderedMemo:
-    """PDF, DOCX and page-1 PNG of one memo version."""
-    document = build_document(
-        memo.plan,
-        memo.memo_date,
-        memo.version,
-        memo.measure_status,
-        memo.notes,
-        memo.chain,
-        memo.final,
-    )
+def _build_docx_into(document: dict[str, Any], result: dict[str, Any]) -> None:
+    try:
+        result["docx"] = build_docx(document)
+    except BaseException as exc:  # re-raised in the calling thread
+        result["error"] = exc
+
+
+def _typeset_memo(document: dict[str, Any]) -> tuple[bytes, bytes, int, float]:
+    """(pdf, page-1 png, pages, seconds in typst) of the memo `document`."""
     inputs = {"memo": json.dumps(document, ensure_ascii=False)}
     with _lock:
         compiler = _get_compiler()
@@ -144,14 +170,69 @@ def render_memo(memo: MemoInput) -> RenderedMemo:
         if cut is not None:
             inputs["cut"] = str(cut)
         png = _compile(compiler, "png", PNG_PPI, inputs)
-        typeset_seconds = time.perf_counter() - started
+        seconds = time.perf_counter() - started
     assert isinstance(pdf, bytes)
-    first = png[0] if isinstance(png, list) else png
-    docx = build_docx(document)
+    return pdf, (png[0] if isinstance(png, list) else png), pages, seconds
+
+
+_CHILD = (
+    "import json, pickle, sys\n"
+    "from jobs.memo.render import _typeset_memo\n"
+    "sys.stdout.buffer.write(pickle.dumps(_typeset_memo(json.load(sys.stdin))))\n"
+)
+
+
+def _typeset_in_fresh_process(document: dict[str, Any]) -> tuple[bytes, bytes, int, float]:
+    """_typeset_memo in a new interpreter (a subprocess, not multiprocessing's spawn, which
+    re-imports the parent's __main__ and so depends on how the worker was started)."""
+    log.warning("memo: typst was used before this process forked; typesetting in a new process")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
+    proc = subprocess.run(
+        [sys.executable, "-c", _CHILD],
+        input=json.dumps(document, ensure_ascii=False).encode(),
+        capture_output=True,
+        env=env,
+        timeout=300,
+        check=False,
+    )
+    if proc.returncode != 0:
+        tail = proc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
+        raise MemoRenderError(f"typesetting process failed: {tail[0]}")
+    return pickle.loads(proc.stdout)  # our own child's output
+
+
+def render_memo(memo: MemoInput) -> RenderedMemo:
+    """PDF, DOCX and page-1 PNG of one memo version.
+
+    Raises ValueError for an inconsistent input and MemoRenderError when typst fails or warns.
+    """
+    document = build_document(
+        memo.plan,
+        memo.memo_date,
+        memo.version,
+        memo.measure_status,
+        memo.notes,
+        memo.chain,
+        memo.final,
+    )
+    # typst releases the GIL, so the DOCX (pure Python) is built meanwhile on another core.
+    # A thread per call, not a pool: a pool's threads would not survive RQ's fork either.
+    docx_result: dict[str, Any] = {}
+    docx_thread = threading.Thread(
+        target=_build_docx_into, args=(document, docx_result), name="memo-docx", daemon=True
+    )
+    docx_thread.start()
+    if typst_usable_here():
+        pdf, png, pages, typeset_seconds = _typeset_memo(document)
+    else:
+        pdf, png, pages, typeset_seconds = _typeset_in_fresh_process(document)
+    docx_thread.join()
+    if "error" in docx_result:
+        raise docx_result["error"]
     return RenderedMemo(
         pdf=pdf,
-        docx=docx,
-        png=first,
+        docx=docx_result["docx"],
+        png=png,
         pages=pages,
         typeset_seconds=typeset_seconds,
     )

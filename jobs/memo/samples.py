@@ -1,6 +1,6 @@
 """Memo inputs for the docs, the bench and the tests: the seed memo and a large generated plan.
 
-Not used by the running product. The seed files live in the checkout's `examples/`.
+Not used by the running product. The seed files ship in `bot/demo_data` (the demo plan).
 """
 
 from __future__ import annotations
@@ -16,10 +16,19 @@ from jobs.memo.render import MemoInput
 from store.plan import Plan, load_plan_file
 from store.statuses import DONE, IN_PROGRESS, NOT_STARTED
 
-EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-SEED_PLAN = EXAMPLES / "naphu-2564.yaml"
-SEED_STATUSES = EXAMPLES / "naphu-2564-statuses.yaml"
+DEMO_DATA = Path(__file__).resolve().parents[2] / "bot" / "demo_data"
+SEED_PLAN = DEMO_DATA / "naphu-2564.yaml"
+SEED_STATUSES = DEMO_DATA / "naphu-2564-statuses.yaml"
 SEED_DATE = date(2021, 3, 30)
+EXTRA_DIVISIONS = [
+    "กองการศึกษา ศาสนาและวัฒนธรรม",
+    "กองส่งเสริมการเกษตร",
+    "กองยุทธศาสตร์และงบประมาณ",
+    "กองการเจ้าหน้าที่",
+    "หน่วยตรวจสอบภายใน",
+    "กองพัสดุและทรัพย์สิน",
+    "กองช่างสุขาภิบาล",
+]
 
 
 def seed_statuses(path: Path = SEED_STATUSES) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -68,8 +77,8 @@ def seed_input(
 def large_plan(measures: int = 60, divisions: int = 12) -> Plan:
     """The seed plan grown to `measures` measures owned by up to `divisions` divisions."""
     seed = load_plan_file(str(SEED_PLAN))
-    names = list(seed.divisions) + [f"กองพัฒนาชุมชนที่ {i}" for i in range(1, divisions)]
-    names = names[:divisions]
+    names = (list(seed.divisions) + EXTRA_DIVISIONS)[:divisions]
+    names += [f"หน่วยงานที่ {i}" for i in range(len(names) + 1, divisions + 1)]
     data: dict[str, Any] = seed.model_dump(mode="json")
     data["divisions"] = names
     data["measures"] = []

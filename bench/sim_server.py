@@ -1,0 +1,107 @@
+"""The LINE simulator in its own process, plus a few bench-only routes on the same app.
+
+    python -m bench.sim_server  (env SIMULATOR_PORT, BOT_WEBHOOK_URL, LINE_CHANNEL_SECRET, ...)
+
+The product's simulator (`bot.simulator.app.create_app`) answers the bot's Messaging API calls
+exactly as in the tests: schema-checked, reply tokens single-use. The load generator posts
+webhooks to the bot itself (the simulator's own sender makes one blocking POST per event and
+cannot drive 16 connections), so it needs reply tokens the simulator has issued; these routes
+mint them in bulk and read back what the bot sent, compactly:
+
+* `POST /bench/users`   {"users": [id, ...]}          the users exist (followed)
+* `POST /bench/tokens`  {"users": [id, ...], "per_user": k}   k fresh reply tokens per user
+* `GET  /bench/calls?since=N`                          Messaging API calls after seq N, compact
+* `POST /bench/reset`                                  forget calls, tokens and deliveries
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from typing import Any
+
+from flask import jsonify, request
+from werkzeug.serving import make_server
+
+from bot.simulator.app import create_app, get_state
+
+
+def _text_of(message: dict[str, Any]) -> str:
+    if message.get("type") == "text":
+        return str(message.get("text", ""))
+    return str(message.get("altText", message.get("type", "")))
+
+
+def build(channel_secret: str, access_token: str, webhook_url: str):
+    app = create_app(channel_secret, access_token, webhook_url, reply_token_ttl=3600.0)
+    state = get_state(app)
+
+    @app.post("/bench/users")
+    def bench_users() -> Any:
+        ids = (request.get_json(silent=True) or {}).get("users") or []
+        for user_id in ids:
+            state.ensure_user(str(user_id))
+        return jsonify({"count": len(ids)})
+
+    @app.post("/bench/tokens")
+    def bench_tokens() -> Any:
+        payload = request.get_json(silent=True) or {}
+        per_user = int(payload.get("per_user") or 1)
+        ids = [str(u) for u in payload.get("users") or []]
+        return jsonify({"tokens": {u: [state.issue_reply_token(u) for _ in range(per_user)] for u in ids}})
+
+    @app.get("/bench/calls")
+    def bench_calls() -> Any:
+        since = request.args.get("since", 0, type=int)
+        out = []
+        with state.lock:
+            calls = [c for c in state.calls if c["seq"] > since]
+        for call in calls:
+            body = call.get("body") if isinstance(call.get("body"), dict) else {}
+            messages = body.get("messages") or []
+            out.append(
+                {
+                    "seq": call["seq"],
+                    "time": call["time"],
+                    "path": call["path"],
+                    "status": call["status"],
+                    "token": body.get("replyToken"),
+                    "to": body.get("to"),
+                    "retry_key": call.get("retry_key"),
+                    "texts": [_text_of(m) for m in messages if isinstance(m, dict)],
+                }
+            )
+        return jsonify({"calls": out})
+
+    @app.post("/bench/reset")
+    def bench_reset() -> Any:
+        with state.lock:
+            state.calls.clear()
+            state.deliveries.clear()
+            state.reply_tokens.clear()
+            state.retry_keys.clear()
+            state.events.clear()
+        return jsonify({"ok": True})
+
+    return app
+
+
+def main() -> None:
+    from bot.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET
+
+    logging.basicConfig(level=logging.WARNING)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)
+    port = int(os.environ.get("SIMULATOR_PORT", "8001"))
+    app = build(
+        os.environ.get("LINE_CHANNEL_SECRET", DEMO_CHANNEL_SECRET),
+        os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", DEMO_ACCESS_TOKEN),
+        os.environ.get("BOT_WEBHOOK_URL", "http://127.0.0.1:8000/callback"),
+    )
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    print(json.dumps({"simulator": f"http://127.0.0.1:{port}"}), flush=True)
+    server.serve_forever()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,74 @@
+"""Webhook runs: closed-loop throughput and open-loop latency, for the real app and the baseline,
+and the end-to-end check of what the real app's events became."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from bench import events, loadgen
+from bench.world import World, clear_org, clear_rq, cli_status, verify, wait_drained
+
+HOST = "127.0.0.1"
+
+
+def closed(port: int, mix: events.Mix, connections: int, seconds: float) -> tuple[loadgen.RunResult, list]:
+    def make() -> tuple[bytes, events.Request]:
+        req = mix.next()
+        return loadgen.build_request(HOST, port, req.path, req.body, req.signature), req
+
+    result = loadgen.closed_loop(HOST, port, make, connections, seconds)
+    sent = [(s.scheduled, s.tag) for s in result.samples if s.status == 200]
+    return result, sent
+
+
+def open_(port: int, mix: events.Mix, rate: float, seconds: float) -> tuple[loadgen.RunResult, list]:
+    items = []
+    for _ in range(int(rate * seconds)):
+        req = mix.next()
+        items.append((loadgen.build_request(HOST, port, req.path, req.body, req.signature), req))
+    result = loadgen.open_loop(HOST, port, items, rate)
+    sent = [(s.scheduled, s.tag) for s in result.samples if s.status == 200]
+    return result, sent
+
+
+def end_to_end(
+    world: World,
+    result: loadgen.RunResult,
+    sent: list,
+    org: str,
+    drain_timeout: float,
+    mix: events.Mix,
+) -> dict[str, Any]:
+    """Wait for the worker to finish, then check every event and count the answers."""
+    drained = wait_drained(world.r, drain_timeout)
+    time.sleep(0.3)  # the last reply is recorded by the simulator after the job ends
+    calls = world.sim_calls()
+    status = cli_status(world.env, org)
+    check = verify(world, sent, calls, org, result.ended, status)
+    first = result.started
+    last = check.pop("last_answer")
+    answered = check["answered"]
+    check["drained_within_s"] = None if drained is None else round(drained, 2)
+    check["drain_timeout_s"] = drain_timeout
+    check["events_rate_end_to_end"] = round(answered / (last - first), 1) if last > first else None
+    check["replies_to_unissued_tokens"] = mix.unissued
+    check["ok"] = (
+        drained is not None
+        and check["unanswered"] == 0
+        and check["cells_applied_twice"] == 0
+        and check["claimed_but_not_in_history"] == 0
+        and check["in_history_but_not_claimed"] == 0
+        and check["redeliveries_answered_again"] == 0
+        and check["history_from_unknown_events"] == 0
+        and check["status_json_cells_not_matching_history"] == 0
+        and check["failed_jobs"] == 0
+    )
+    return check
+
+
+def reset_between(world: World, org: str) -> None:
+    clear_org(world.r, org)
+    clear_rq(world.r)
+    world.r.delete("bench:baseline")
+    world.sim_reset()

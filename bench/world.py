@@ -1,0 +1,312 @@
+"""The bench's world: the bench Redis DB, plans and people, the processes, and the checks that
+every event sent was applied once and answered once."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import time
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+import redis
+import requests
+
+from bench import events, procs
+from bench.loadgen import percentile
+from bot.config import DEMO_CHANNEL_SECRET
+from store import plans
+from store import status as status_store
+from store.db import key
+from store.plan import Plan, load_plan_file
+
+SEED_PLAN = procs.ROOT / "examples" / "naphu-2564.yaml"
+SIGNING_KEY = "itabot-links:" + DEMO_CHANNEL_SECRET  # bot.config's default for the demo secret
+APPLIED_MARK = "บันทึกแล้วครับ"
+UNCHANGED_MARK = "อยู่แล้วครับ"
+
+
+def redis_client() -> redis.Redis:
+    return redis.Redis.from_url(procs.BENCH_REDIS_URL, decode_responses=True)
+
+
+def seed_plan() -> Plan:
+    return load_plan_file(str(SEED_PLAN))
+
+
+def plan_for(org: str, base: Plan) -> Plan:
+    data = base.model_dump(mode="json")
+    data["org"]["id"] = org
+    return Plan.model_validate(data)
+
+
+@dataclass
+class World:
+    """Processes of one bench run. `web` is the real app, `baseline` the baseline app."""
+
+    web_port: int
+    sim_port: int
+    env: dict[str, str]
+    r: redis.Redis
+    sim: procs.Proc | None = None
+    web: procs.Proc | None = None
+    worker: procs.Proc | None = None
+    others: list[procs.Proc] = field(default_factory=list)
+
+    @property
+    def sim_url(self) -> str:
+        return f"http://127.0.0.1:{self.sim_port}"
+
+    @classmethod
+    def create(cls) -> World:
+        web_port, sim_port = procs.free_port(), procs.free_port()
+        return cls(web_port, sim_port, procs.base_env(web_port, sim_port), redis_client())
+
+    def start(self, web_workers: int | None = None) -> None:
+        self.sim = procs.start_simulator(self.sim_port, f"http://127.0.0.1:{self.web_port}/callback", self.env)
+        self.web = procs.start_web("web", "bot.wsgi:app", self.web_port, self.env, workers=web_workers)
+        self.start_worker()
+
+    def start_worker(self) -> None:
+        self.worker = procs.start_worker(self.env)
+        wait_worker_ready(self.r, self.worker)
+
+    def stop_worker(self) -> None:
+        if self.worker:
+            self.worker.stop()
+            self.worker = None
+
+    def restart_web(self, workers: int | None) -> None:
+        if self.web:
+            self.web.stop()
+        self.web = procs.start_web("web", "bot.wsgi:app", self.web_port, self.env, workers=workers)
+
+    def start_baseline(self) -> tuple[procs.Proc, int]:
+        port = procs.free_port()
+        proc = procs.start_web("baseline", "bench.baseline_app:app", port, self.env)
+        self.others.append(proc)
+        return proc, port
+
+    def stop(self) -> None:
+        for proc in [*self.others, self.worker, self.web, self.sim]:
+            if proc is not None:
+                proc.stop()
+
+    # simulator -------------------------------------------------------------------------------
+    def sim_users(self, people_: list[events.Person]) -> None:
+        requests.post(f"{self.sim_url}/bench/users", json={"users": [p.user_id for p in people_]}, timeout=60)
+
+    def sim_tokens(self, people_: list[events.Person], per_user: int) -> dict[str, list[str]]:
+        response = requests.post(
+            f"{self.sim_url}/bench/tokens",
+            json={"users": [p.user_id for p in people_], "per_user": per_user},
+            timeout=120,
+        )
+        response.raise_for_status()
+        return response.json()["tokens"]
+
+    def sim_calls(self, since: int = 0) -> list[dict[str, Any]]:
+        response = requests.get(f"{self.sim_url}/bench/calls", params={"since": since}, timeout=120)
+        response.raise_for_status()
+        return response.json()["calls"]
+
+    def sim_reset(self) -> None:
+        requests.post(f"{self.sim_url}/bench/reset", timeout=30)
+
+    def mix(self, people_: list[events.Person], tokens: dict[str, list[str]], seed: int, **kw: Any) -> events.Mix:
+        return events.Mix(DEMO_CHANNEL_SECRET, SIGNING_KEY, people_, tokens, random.Random(seed), **kw)
+
+
+def wait_worker_ready(r: redis.Redis, proc: procs.Proc, timeout: float = 60.0) -> None:
+    """The worker registered itself and listens (its preload is done by then)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not proc.alive():
+            raise RuntimeError(f"worker exited; see {proc.log_path}")
+        for name in r.smembers("rq:workers"):
+            if r.hget(name, "state") == "idle":
+                return
+        time.sleep(0.1)
+    raise RuntimeError(f"worker not ready within {timeout:g}s; see {proc.log_path}")
+
+
+def queue_empty(r: redis.Redis) -> bool:
+    """Nothing queued and nothing running on the events and delivery queues."""
+    pipe = r.pipeline()
+    for name in ("events", "delivery"):
+        pipe.llen(f"rq:queue:{name}")
+        pipe.zcard(f"rq:wip:{name}")
+    return not any(pipe.execute())
+
+
+def wait_drained(r: redis.Redis, timeout: float, poll: float = 0.05) -> float | None:
+    """Seconds until the queues are empty, or None if they were not within the timeout."""
+    started = time.monotonic()
+    while time.monotonic() - started < timeout:
+        if queue_empty(r):
+            return time.monotonic() - started
+        time.sleep(poll)
+    return None
+
+
+def failed_jobs(r: redis.Redis) -> int:
+    return sum(r.zcard(f"rq:failed:{name}") for name in ("events", "delivery", "default"))
+
+
+def cli_status(env: dict[str, str], org: str) -> dict[str, Any]:
+    """`itabot status --json` as a person would run it."""
+    out = subprocess.run(
+        ["itabot", "--org", org, "status", "--json"], env=env, cwd=procs.ROOT, capture_output=True, check=True, timeout=60
+    )
+    return json.loads(out.stdout)
+
+
+def verify(
+    world: World,
+    sent: list[tuple[float, events.Request]],
+    calls: list[dict[str, Any]],
+    org: str,
+    load_end: float,
+    status_json: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Every event answered once and applied at most once; the matrix is what the history says.
+
+    sent: (time the request was due, request) for each request answered 200.
+    """
+    r = world.r
+    by_token: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    pushes: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    for call in calls:
+        if call["path"] == "/v2/bot/message/reply" and call.get("token"):
+            by_token[call["token"]].append(call)
+        elif call["path"] == "/v2/bot/message/push" and call.get("to"):
+            pushes[call["to"]].append(call)
+    history = status_store.history(r, org)
+    per_event_cells: dict[str, Counter] = defaultdict(Counter)
+    for entry in history:
+        per_event_cells[entry.get("event") or ""][(entry["measure"], entry["division"])] += 1
+    applied_twice = sum(1 for cells in per_event_cells.values() for n in cells.values() if n > 1)
+
+    firsts = [(due, q) for due, q in sent if q.kind != "redelivery"]
+    redeliveries = [(due, q) for due, q in sent if q.kind == "redelivery"]
+    sent_ids = {q.event_id for _, q in sent}
+    unknown_history = sum(1 for e in per_event_cells if e and e not in sent_ids)
+
+    answered = 0
+    answered_by_push = 0
+    unanswered: list[str] = []
+    reply_failed = 0
+    status_events = applied = unchanged = claimed_not_applied = applied_not_claimed = 0
+    delays: list[float] = []
+    user_delay: dict[str, float] = {}
+    last_answer = 0.0
+    for due, q in firsts:
+        replies = by_token.get(q.token, [])
+        ok = [c for c in replies if c["status"] == 200]
+        reply_failed += sum(1 for c in replies if c["status"] != 200)
+        answer = ok[0] if ok else None
+        if answer is None and replies:
+            # the reply failed (token not issued by the simulator): the bot pushes instead
+            later = [c for c in pushes.get(q.user_id, []) if c["status"] == 200 and c["time"] >= replies[0]["time"]]
+            if later:
+                answer = later[0]
+                answered_by_push += 1
+        if answer is None:
+            unanswered.append(q.event_id)
+            continue
+        answered += 1
+        delay = answer["time"] - due
+        delays.append(delay)
+        user_delay[q.user_id] = max(user_delay.get(q.user_id, 0.0), delay)
+        last_answer = max(last_answer, answer["time"])
+        if q.kind in ("text", "tap"):
+            status_events += 1
+            text = "\n".join(answer.get("texts") or [])
+            cells = per_event_cells.get(q.event_id)
+            if APPLIED_MARK in text:
+                applied += 1
+                if not cells:
+                    claimed_not_applied += 1
+            elif UNCHANGED_MARK in text:
+                unchanged += 1
+                if cells:
+                    applied_not_claimed += 1
+    # a redelivery must cause no second answer: its token was used once already
+    second_answers = sum(1 for _, q in redeliveries if len(by_token.get(q.token, [])) > 1)
+
+    # the matrix equals the last value of each cell in the history (oldest first)
+    expected: dict[tuple[str, str], str] = {}
+    for entry in reversed(history):
+        expected[(entry["measure"], entry["division"])] = entry["new"]
+    mismatched = None
+    if status_json is not None:
+        mismatched = 0
+        for measure in status_json["measures"]:
+            for division, state in measure["divisions"].items():
+                if expected.get((measure["id"], division), "not_started") != state:
+                    mismatched += 1
+    delays.sort()
+    per_user = sorted(user_delay.values())
+    return {
+        "requests_200": len(sent),
+        "events_first_delivery": len(firsts),
+        "redeliveries": len(redeliveries),
+        "answered": answered,
+        "answered_by_push_after_failed_reply": answered_by_push,
+        "failed_reply_calls": reply_failed,
+        "unanswered": len(unanswered),
+        "status_events": status_events,
+        "status_applied": applied,
+        "status_unchanged_already": unchanged,
+        "claimed_but_not_in_history": claimed_not_applied,
+        "in_history_but_not_claimed": applied_not_claimed,
+        "cells_applied_twice": applied_twice,
+        "history_entries": len(history),
+        "history_from_unknown_events": unknown_history,
+        "redeliveries_answered_again": second_answers,
+        "status_json_cells_not_matching_history": mismatched,
+        "failed_jobs": failed_jobs(r),
+        "last_answer_after_load_s": round(last_answer - load_end, 3) if last_answer else None,
+        "confirmation_delay_ms": {
+            "p50": round(1000 * percentile(delays, 50), 1) if delays else None,
+            "p99": round(1000 * percentile(delays, 99), 1) if delays else None,
+            "max": round(1000 * delays[-1], 1) if delays else None,
+        },
+        "worst_user_wait_ms": {
+            "p50": round(1000 * percentile(per_user, 50), 1) if per_user else None,
+            "max": round(1000 * per_user[-1], 1) if per_user else None,
+        },
+        "last_answer": last_answer,
+    }
+
+
+def clear_org(r: redis.Redis, org: str) -> None:
+    """Statuses, history, undo stacks and event marks of one org (the plan and people stay)."""
+    batch = list(r.scan_iter(key(org, "event", "*"), count=5000)) + list(r.scan_iter(key(org, "undo", "*"), count=5000))
+    batch += [key(org, "status"), key(org, "history"), key(org, "history-seq")]
+    for start in range(0, len(batch), 1000):
+        r.delete(*batch[start : start + 1000])
+
+
+def clear_rq(r: redis.Redis) -> None:
+    batch = []
+    for pattern in ("rq:job:*", "rq:results:*", "rq:execution:*", "rq:executions:*", "rq:finished:*", "rq:failed:*", "rq:queue:*", "rq:wip:*"):
+        batch += list(r.scan_iter(pattern, count=5000))
+    for start in range(0, len(batch), 1000):
+        r.delete(*batch[start : start + 1000])
+
+
+def save_plans(r: redis.Redis, base: Plan, orgs: list[str]) -> None:
+    """Load one plan per org id through the store, as `itabot plan load` does."""
+    for org in orgs:
+        plans.save_plan(r, plan_for(org, base), replace=False) if org == base.org.id else _save_other(r, base, org)
+
+
+def _save_other(r: redis.Redis, base: Plan, org: str) -> None:
+    # save_plan refuses a second org unless it replaces the default; keep the default as is
+    current = plans.default_org(r)
+    plans.save_plan(r, plan_for(org, base), replace=True)
+    if current:
+        r.set("ita:default-org", current)
