@@ -17,7 +17,9 @@ def summary_bubble(
     plan: Plan, matrix: Matrix, version: int, memo_date: str, buttons: list[dict[str, Any]]
 ) -> dict:
     sub = f"{texts.version_label(version)} · ลงวันที่ {memo_date}"
-    return progress_bubble(plan, matrix, "บันทึกข้อความ รายงานผลมาตรการ ITA", [plan.org.name, sub], buttons)
+    return progress_bubble(
+        plan, matrix, "บันทึกข้อความ รายงานผลมาตรการ ITA", [plan.org.name, sub], buttons
+    )
 
 
 def review_request(

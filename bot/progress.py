@@ -50,7 +50,11 @@ def measure_row(plan: Plan, matrix: Matrix, measure_id: str) -> dict[str, Any]:
 
 
 def progress_bubble(
-    plan: Plan, matrix: Matrix, heading: str, lines: list[str], buttons: list[dict[str, Any]] | None = None
+    plan: Plan,
+    matrix: Matrix,
+    heading: str,
+    lines: list[str],
+    buttons: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     header = [m.label_text(heading, size="md", weight="bold")]
     header += [m.label_text(line, size="xs", color="#555555") for line in lines]
@@ -66,5 +70,10 @@ def progress_bubble(
         },
     }
     if buttons:
-        bubble["footer"] = {"type": "box", "layout": "vertical", "spacing": "sm", "contents": buttons}
+        bubble["footer"] = {
+            "type": "box",
+            "layout": "vertical",
+            "spacing": "sm",
+            "contents": buttons,
+        }
     return bubble

@@ -18,7 +18,9 @@ def days_to_deadline(plan: Plan, now_local_date: Any) -> int:
 
 
 def overview_bubble(plan: Plan, matrix: Matrix, days: int) -> dict[str, Any]:
-    return progress_bubble(plan, matrix, "ภาพรวมความคืบหน้ามาตรการ ITA", [plan.org.name, texts.days_left(days)])
+    return progress_bubble(
+        plan, matrix, "ภาพรวมความคืบหน้ามาตรการ ITA", [plan.org.name, texts.days_left(days)]
+    )
 
 
 def show(ctx: Context) -> None:

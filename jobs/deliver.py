@@ -12,7 +12,7 @@ import uuid
 from typing import Any
 
 import urllib3
-from rq import Retry
+from rq import Queue, Retry
 
 from bot.config import Settings, load_settings
 from bot.line_client import LineClient, LineError
@@ -34,9 +34,10 @@ def enqueue(
     retry_key: str,
     settings: Settings | None = None,
     pipeline: Any = None,
+    q: Queue | None = None,
 ) -> int:
     """Queue one job per ≤500 recipients; returns the number of jobs (LINE API calls) queued."""
-    q = queue(DELIVERY, settings)
+    q = q or queue(DELIVERY, settings)
     recipients = list(dict.fromkeys(to))
     jobs = 0
     for index in range(0, len(recipients), MULTICAST_LIMIT):
@@ -55,6 +56,19 @@ def enqueue(
         )
         jobs += 1
     return jobs
+
+
+def enqueue_many(
+    deliveries: list[tuple[list[str], list[dict[str, Any]], str]], settings: Settings | None = None
+) -> int:
+    """Queue many deliveries (to, messages, retry key) in one Redis round trip."""
+    q = queue(DELIVERY, settings)
+    with q.connection.pipeline() as pipe:
+        calls = sum(
+            enqueue(to, messages, key, pipeline=pipe, q=q) for to, messages, key in deliveries
+        )
+        pipe.execute()
+    return calls
 
 
 def send(to: list[str], messages: list[dict[str, Any]], retry_key: str) -> str:

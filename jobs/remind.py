@@ -99,9 +99,13 @@ def sweep(settings: Settings, org: str, at_iso: str, *, dry_run: bool = False) -
         return {**planned, "message": "รอบนี้ส่งไปแล้ว ไม่ส่งซ้ำ", "sent": 0, "lines": []}
     if dry_run:
         return {**planned, "message": f"(ทดลอง) จะส่งถึง {recipients} คน", "sent": 0}
-    calls = 0
-    for to, messages, purpose in planned["deliveries"]:
-        calls += deliver.enqueue(to, messages, retry_key(org, purpose), settings)
+    calls = deliver.enqueue_many(
+        [
+            (to, messages, retry_key(org, purpose))
+            for to, messages, purpose in planned["deliveries"]
+        ],
+        settings,
+    )
     r.set(sent_key, datetime.now(UTC).isoformat(timespec="seconds"))
     log.info(
         "reminder slot sent",

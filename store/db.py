@@ -30,8 +30,9 @@ def _pool(url: str) -> redis.ConnectionPool:
     )
 
 
+@functools.cache
 def connect(url: str) -> redis.Redis:
-    """A text (str) client sharing one pool per URL and process."""
+    """A text (str) client, one per URL and process (thread-safe: it draws from a pool)."""
     return redis.Redis(connection_pool=_pool(url))
 
 
@@ -40,6 +41,7 @@ def _binary_pool(url: str) -> redis.ConnectionPool:
     return redis.ConnectionPool.from_url(url, socket_timeout=10, socket_connect_timeout=2)
 
 
+@functools.cache
 def connect_binary(url: str) -> redis.Redis:
     """A bytes client, for RQ (which pickles) and for memo files."""
     return redis.Redis(connection_pool=_binary_pool(url))

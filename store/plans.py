@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 import threading
-import time
+import uuid
 
 import redis
 
 from store.db import GLOBAL_DEFAULT_ORG, GLOBAL_ORGS, key
 from store.plan import Plan
 
-_CACHE_SECONDS = 2.0
-_cache: dict[str, tuple[float, str, Plan]] = {}
+_cache: dict[str, tuple[str, Plan]] = {}  # org -> (revision, plan)
 _cache_lock = threading.Lock()
 
 
@@ -40,7 +39,8 @@ def save_plan(r: redis.Redis, plan: Plan, *, replace: bool = False) -> dict[str,
     stale = [field for field in existing if field not in cells]
     pipe = r.pipeline(transaction=True)
     pipe.set(key(org, "plan"), payload)
-    pipe.incr(key(org, "plan-rev"))
+    # a fresh random revision (not a counter): a store wiped and reloaded never repeats one
+    pipe.set(key(org, "plan-rev"), uuid.uuid4().hex)
     if stale:
         pipe.hdel(status_key, *stale)
     pipe.sadd(GLOBAL_ORGS, org)
@@ -57,21 +57,24 @@ def default_org(r: redis.Redis) -> str | None:
 
 
 def get_plan(r: redis.Redis, org: str) -> Plan | None:
-    """The org's plan; parsed once per process and re-read when it changes (checked every 2 s)."""
-    now = time.monotonic()
+    """The org's plan, parsed once per process per revision.
+
+    Each call asks Redis for the plan's revision (one small GET) so a newly loaded plan is
+    seen at once by every process, forked work horses included.
+    """
+    revision = r.get(key(org, "plan-rev"))
+    if revision is None:
+        return None
     with _cache_lock:
         cached = _cache.get(org)
-    if cached and now - cached[0] < _CACHE_SECONDS:
-        return cached[2]
+    if cached and cached[0] == revision:
+        return cached[1]
     raw = r.get(key(org, "plan"))
     if raw is None:
         return None
-    if cached and cached[1] == raw:
-        plan = cached[2]
-    else:
-        plan = Plan.model_validate(json.loads(raw))
+    plan = Plan.model_validate(json.loads(raw))
     with _cache_lock:
-        _cache[org] = (now, raw, plan)
+        _cache[org] = (revision, plan)
     return plan
 
 

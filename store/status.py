@@ -25,7 +25,11 @@ UNDO_DEPTH = 20
 
 # KEYS: status hash, history list, history seq, undo list, event mark (or "" for none)
 # ARGV: event_mark_ttl, undo_depth, group_json, then per cell: field, cell_json
-# Returns: JSON {"applied": bool, "old": {field: cell_json|false}}
+# With group.skip_same, a cell that already holds the status (and the note, when one is given)
+# is left alone and listed in `same`: decided here, atomically, so two people reporting the
+# same thing at once get what a serial order gives (one change, one "already so"), never a
+# history entry that changes nothing.
+# Returns: JSON {"applied": bool, "old": {field: cell_json|false}, "same": [field, ...]}
 _APPLY = """
 if KEYS[5] ~= '' then
   if redis.call('SET', KEYS[5], '1', 'NX', 'EX', tonumber(ARGV[1])) == false then
@@ -35,26 +39,34 @@ end
 local group = cjson.decode(ARGV[3])
 local old = {}
 local changes = {}
+local same = {}
 for i = 4, #ARGV, 2 do
   local f = ARGV[i]
   local prev = redis.call('HGET', KEYS[1], f)
-  redis.call('HSET', KEYS[1], f, ARGV[i + 1])
-  old[f] = prev
-  local seq = redis.call('INCR', KEYS[3])
   local entry = cjson.decode(ARGV[i + 1])
   local previous = false
   if prev then previous = cjson.decode(prev) end
-  local h = {id=seq, at=entry.at, by=entry.by, by_name=entry.by_name, cell=f,
-             old=(previous and previous.s) or 'not_started', new=entry.s, note=entry.note,
-             source=group.source, event=group.event, kind=group.kind}
-  redis.call('RPUSH', KEYS[2], cjson.encode(h))
-  table.insert(changes, {cell=f, prev=prev or false, new=ARGV[i + 1]})
+  local held = (previous and previous.s) or 'not_started'
+  local held_note = (previous and previous.note) or nil
+  if group.skip_same and held == entry.s and (entry.note == nil or entry.note == held_note) then
+    table.insert(same, f)
+  else
+    redis.call('HSET', KEYS[1], f, ARGV[i + 1])
+    old[f] = prev
+    local seq = redis.call('INCR', KEYS[3])
+    local h = {id=seq, at=entry.at, by=entry.by, by_name=entry.by_name, cell=f,
+               old=held, new=entry.s, note=entry.note,
+               source=group.source, event=group.event, kind=group.kind}
+    redis.call('RPUSH', KEYS[2], cjson.encode(h))
+    table.insert(changes, {cell=f, prev=prev or false, new=ARGV[i + 1]})
+  end
 end
-if KEYS[4] ~= '' and group.kind == 'report' then
+if KEYS[4] ~= '' and group.kind == 'report' and #changes > 0 then
   redis.call('LPUSH', KEYS[4], cjson.encode({event=group.event, changes=changes}))
   redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[2]) - 1)
 end
-return cjson.encode({applied=true, old=old})
+if #same == 0 then same = cjson.decode('[]') end
+return cjson.encode({applied=true, old=old, same=same})
 """
 
 # Undo the user's last change group where the cells still hold what the user set.
@@ -168,7 +180,9 @@ class Matrix:
         for entry in data.get("measures", []):
             notes = entry.get("notes") or {}
             for division, state in entry["divisions"].items():
-                matrix.cells[(entry["id"], division)] = Cell(entry["id"], division, state, notes.get(division))
+                matrix.cells[(entry["id"], division)] = Cell(
+                    entry["id"], division, state, notes.get(division)
+                )
         return matrix
 
     def as_json(self) -> dict[str, Any]:
@@ -218,6 +232,7 @@ class Change:
 class ApplyResult:
     applied: bool  # False: the event was applied before (redelivery)
     old: dict[tuple[str, str], str]  # previous status per cell
+    same: list[tuple[str, str]] = field(default_factory=list)  # cells left alone (skip_same)
 
 
 def apply_changes(
@@ -231,8 +246,11 @@ def apply_changes(
     event_id: str | None,
     at: datetime | None = None,
     kind: str = "report",
+    skip_same: bool = False,
 ) -> ApplyResult:
-    """Write the cells, history and undo record at once; skip an event applied before."""
+    """Write the cells, history and undo record at once; skip an event applied before.
+
+    With skip_same, cells that already hold the change are left alone (see _APPLY)."""
     for change in changes:
         if change.status not in STATUSES:
             raise ValueError(f"unknown status {change.status!r}")
@@ -241,7 +259,13 @@ def apply_changes(
         str(EVENT_MARK_SECONDS),
         str(UNDO_DEPTH),
         json.dumps(
-            {"source": source[:2000], "event": event_id or "", "kind": kind}, ensure_ascii=False
+            {
+                "source": source[:2000],
+                "event": event_id or "",
+                "kind": kind,
+                "skip_same": skip_same,
+            },
+            ensure_ascii=False,
         ),
     ]
     for change in changes:
@@ -265,9 +289,11 @@ def apply_changes(
         for field_name, value in raw_old.items():
             measure, _, division = field_name.partition("|")
             old[(measure, division)] = json.loads(value)["s"] if value else NOT_STARTED
+    same = [tuple(f.partition("|")[::2]) for f in result.get("same") or []]
     for change in changes:
-        old.setdefault((change.measure, change.division), NOT_STARTED)
-    return ApplyResult(True, old)
+        if (change.measure, change.division) not in same:
+            old.setdefault((change.measure, change.division), NOT_STARTED)
+    return ApplyResult(True, old, same)
 
 
 @dataclass(frozen=True)

@@ -186,3 +186,66 @@ def test_racing_taps_move_the_chain_once(sim, rdb, plan):
     chain = versions.chain(rdb, "naphu", 1)
     assert chain.step == 1 and chain.steps[0].decision == "approve"
     assert rdb.llen("ita:{naphu}:memo:1:log") == 1
+
+
+def test_comment_typed_before_the_tap_and_status_for_reviewers(sim, rdb, plan):
+    admin, reviewers = _setup(sim, rdb, plan)
+    _compile()
+    first = _request(sim, reviewers[0], 1)
+    count = len(sim.messages(reviewers[0]))
+    sim.send_text(reviewers[0], "ตรวจสอบแล้ว เห็นควรเสนอต่อ")
+    assert "รับความเห็น" in message_text(sim.wait_for(reviewers[0], count + 1)[-1]["message"])
+    sim.send_postback(reviewers[0], _buttons(first)["เห็นชอบ"])
+    assert "รองปลัด" in message_text(sim.wait_for(reviewers[0], count + 2)[-1]["message"])
+    from store import versions
+
+    chain = versions.chain(rdb, "naphu", 1)
+    assert chain.step == 1 and chain.steps[0].comment == "ตรวจสอบแล้ว เห็นควรเสนอต่อ"
+    sim.send_text(reviewers[1], "สถานะบันทึก")
+    status = message_text(sim.wait_for(reviewers[1], 6)[-1]["message"])
+    assert "ตรวจสอบแล้ว เห็นควรเสนอต่อ" in status and "รองปลัด อบต.นาพู่" in status
+
+
+def test_a_reviewer_holding_the_memo_over_a_day_is_nudged_once_per_day(sim, rdb, plan):
+    from datetime import datetime, timedelta
+
+    from jobs.remind import nudge_reviewers
+    from store import versions
+
+    admin, reviewers = _setup(sim, rdb, plan)
+    _compile()
+    _request(sim, reviewers[0], 1)
+    since = datetime.fromisoformat(versions.chain(rdb, "naphu", 1).since)
+    assert nudge_reviewers("naphu", (since + timedelta(hours=3)).isoformat()) is False
+    assert nudge_reviewers("naphu", (since + timedelta(hours=25)).isoformat()) is True
+    assert nudge_reviewers("naphu", (since + timedelta(hours=25, minutes=5)).isoformat()) is True
+
+    def nudges():
+        return [
+            m
+            for m in sim.messages(reviewers[0])
+            if "รอการพิจารณาของท่านมาแล้ว" in message_text(m["message"])
+        ]
+
+    wait_until(nudges, message="the nudge")
+    time.sleep(2)
+    assert len(nudges()) == 1  # the same day's nudge twice is delivered once
+    assert "๑ วัน" in message_text(nudges()[0]["message"])
+
+
+def test_the_deadline_compiles_by_itself(sim, rdb, tmp_path):
+    from datetime import UTC, datetime, timedelta
+
+    import yaml
+
+    from store import versions
+    from tests.conftest import SEED_PLAN
+
+    join(sim, "หัวหน้า", "หัวหน้าสำนักปลัด")
+    data = yaml.safe_load(SEED_PLAN.read_text(encoding="utf-8"))
+    data["deadline"] = (datetime.now(UTC) + timedelta(seconds=4)).isoformat(timespec="seconds")
+    path = tmp_path / "plan.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    itabot("plan", "load", str(path))
+    wait_until(lambda: versions.current(rdb, "naphu"), timeout=40, message="the deadline compile")
+    assert versions.info(rdb, "naphu", 1)["requested_by"] == "schedule"

@@ -193,3 +193,25 @@ def test_invite_targets_are_checked(sim):
         line = itabot("invite", target).stdout.splitlines()[0]
         assert len(line) == 9 and line[4] == "-"
     time.sleep(0)
+
+
+def test_one_person_may_be_staff_and_admin(sim):
+    user = join(sim, "ผู้ช่วยนักวิเคราะห์", "สำนักปลัด")
+    from tests.helpers import invite
+
+    sim.send_text(user, f"ลงทะเบียน {invite('admin')}")
+    sim.wait_for(user, 3)
+    sim.send_text(user, "ข้อ 4 เสร็จแล้ว")
+    assert "สำนักปลัด" in last_text(sim, user, 4)
+    sim.send_text(user, "ภาพรวม")
+    assert sim.wait_for(user, 5)[-1]["message"]["type"] == "flex"
+    assert cell(status_json(), "4", "สำนักปลัด") == "done"
+
+
+def test_rich_menu_is_installed_through_the_sdk(sim):
+    menu_id = itabot("richmenu").stdout.strip()
+    assert menu_id
+    calls = {c["path"]: c["status"] for c in sim.api_calls("/v2/bot/")}
+    assert calls.get("/v2/bot/richmenu") == 200
+    assert calls.get(f"/v2/bot/richmenu/{menu_id}/content") == 200
+    assert calls.get(f"/v2/bot/user/all/richmenu/{menu_id}") == 200
