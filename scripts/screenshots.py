@@ -264,6 +264,7 @@ def main() -> int:
             now=datetime.now(UTC),
         )
         shoot(r, admin, second)
+        shoot_chat(r)
     finally:
         worker.terminate()
         try:
@@ -303,6 +304,40 @@ def shoot(r: redis.Redis, admin: str, version: int) -> None:
             path = DOCS / f"screenshot-{name}.png"
             page.screenshot(path=str(path))
             print(path.relative_to(ROOT))
+        browser.close()
+
+
+def shoot_chat(r: redis.Redis) -> None:
+    """The LINE simulator as a division clerk sees it: a typed report, the carousel, a tap."""
+    from playwright.sync_api import sync_playwright
+
+    from bot.simulator.client import SimulatorClient, postback_buttons
+
+    sim = SimulatorClient(f"http://127.0.0.1:{SIM_PORT}")
+    clerk = sim.create_user("นางสาวสมใจ กองสวัสดิการ")
+    sim.follow(clerk)
+    sim.wait_for(clerk, 1)
+    code = people.create_invite(r, ORG, "division", "กองสวัสดิการสังคม")
+    sim.send_text(clerk, f"ลงทะเบียน {code}")
+    sim.wait_for(clerk, 2)
+    sim.send_text(clerk, "ข้อ ๑ กับ 5 กำลังทำค่ะ")
+    sim.wait_for(clerk, 3)
+    sim.send_text(clerk, "รายงาน")
+    carousel = sim.wait_for(clerk, 4)[-1]
+    done = next(d for label, d in postback_buttons(carousel) if "เสร็จ" in label)
+    sim.send_postback(clerk, done, display_text="ข้อ ๑ ดำเนินการเสร็จเรียบร้อยแล้ว")  # as the button says
+    sim.wait_for(clerk, 5)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--lang=th-TH"])
+        page = browser.new_page(viewport={"width": 1366, "height": 900}, locale="th-TH")
+        page.goto(f"http://127.0.0.1:{SIM_PORT}/")
+        page.evaluate(f"localStorage.setItem('sim.userId', '{clerk}')")
+        page.goto(f"http://127.0.0.1:{SIM_PORT}/")
+        page.wait_for_timeout(2500)
+        page.evaluate("document.fonts.ready")
+        path = DOCS / "screenshot-simulator-chat.png"
+        page.screenshot(path=str(path))
+        print(path.relative_to(ROOT))
         browser.close()
 
 
