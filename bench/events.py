@@ -59,7 +59,9 @@ class Request:
     updates: list[tuple[str, str]] = field(default_factory=list)  # (measure, status) intended
 
 
-def register(r: redis.Redis, plan: Plan, staff_per_division: int, admins: int, rng: random.Random) -> list[Person]:
+def register(
+    r: redis.Redis, plan: Plan, staff_per_division: int, admins: int, rng: random.Random
+) -> list[Person]:
     """Create and redeem invites for staff of every division and a few admins."""
     org = plan.org.id
     out: list[Person] = []
@@ -79,7 +81,9 @@ def register(r: redis.Redis, plan: Plan, staff_per_division: int, admins: int, r
     return out
 
 
-def register_fast(r: redis.Redis, plan: Plan, staff_per_division: int, rng: random.Random) -> list[Person]:
+def register_fast(
+    r: redis.Redis, plan: Plan, staff_per_division: int, rng: random.Random
+) -> list[Person]:
     """Staff written straight into the people hash in one round trip (for 1,000 orgs)."""
     org = plan.org.id
     out: list[Person] = []
@@ -88,7 +92,9 @@ def register_fast(r: redis.Redis, plan: Plan, staff_per_division: int, rng: rand
         own = [m.id for m in plan.measures if division in m.owners]
         for i in range(staff_per_division):
             user_id = "U" + rng.getrandbits(128).to_bytes(16, "big").hex()
-            mapping[user_id] = people.Person(user_id, f"เจ้าหน้าที่ {i + 1}", division, joined="2021-03-01").to_json()
+            mapping[user_id] = people.Person(
+                user_id, f"เจ้าหน้าที่ {i + 1}", division, joined="2021-03-01"
+            ).to_json()
             out.append(Person(user_id, org, division, own=own))
     from store.db import key
 
@@ -134,7 +140,9 @@ class Mix:
         self.unissued += 1
         return webhook.new_reply_token()
 
-    def _sign(self, kind: str, user: Person, event: dict[str, Any], updates: list[tuple[str, str]]) -> Request:
+    def _sign(
+        self, kind: str, user: Person, event: dict[str, Any], updates: list[tuple[str, str]]
+    ) -> Request:
         body = webhook.webhook_body(self.destination, [event])
         return Request(
             kind,
@@ -177,7 +185,12 @@ class Mix:
             return self._sign("redelivery", user, event, original.updates)
         if kind == "overview" and self.admins:
             user = self.rng.choice(self.admins)
-            req = self._sign(kind, user, webhook.text_event(user.user_id, "ภาพรวม", self._token(user.user_id)), [])
+            req = self._sign(
+                kind,
+                user,
+                webhook.text_event(user.user_id, "ภาพรวม", self._token(user.user_id)),
+                [],
+            )
         elif kind == "tap":
             user = self.rng.choice(self.staff)
             m = self.rng.choice(user.own)
@@ -188,6 +201,11 @@ class Mix:
         else:
             user = self.rng.choice(self.staff)
             text, updates = self._text(user)
-            req = self._sign("text", user, webhook.text_event(user.user_id, text, self._token(user.user_id)), updates)
+            req = self._sign(
+                "text",
+                user,
+                webhook.text_event(user.user_id, text, self._token(user.user_id)),
+                updates,
+            )
         self.sent.append(req)
         return req

@@ -140,7 +140,11 @@ class Conn:
 
 
 async def _closed(
-    host: str, port: int, make: Callable[[], tuple[bytes, object]], connections: int, seconds: float
+    host: str,
+    port: int,
+    make: Callable[[], tuple[bytes, object] | None],
+    connections: int,
+    seconds: float,
 ) -> RunResult:
     result = RunResult()
     conns = [Conn(host, port) for _ in range(connections)]
@@ -153,7 +157,10 @@ async def _closed(
             now = time.time()
             if now >= stop:
                 return
-            raw, tag = make()
+            item = make()
+            if item is None:  # the caller's count is reached
+                return
+            raw, tag = item
             sent = time.time()
             status = await conn.request(raw)
             result.samples.append(Sample(sent, sent, time.time(), status, tag))
@@ -204,12 +211,20 @@ async def _open(
 
 
 def closed_loop(
-    host: str, port: int, make: Callable[[], tuple[bytes, object]], connections: int, seconds: float
+    host: str,
+    port: int,
+    make: Callable[[], tuple[bytes, object] | None],
+    connections: int,
+    seconds: float,
 ) -> RunResult:
     return asyncio.run(_closed(host, port, make, connections, seconds))
 
 
 def open_loop(
-    host: str, port: int, items: list[tuple[bytes, object]], rate: float, initial_connections: int = 16
+    host: str,
+    port: int,
+    items: list[tuple[bytes, object]],
+    rate: float,
+    initial_connections: int = 16,
 ) -> RunResult:
     return asyncio.run(_open(host, port, items, rate, initial_connections))

@@ -36,7 +36,12 @@ def procfile(name: str, path: Path = ROOT / "Procfile") -> str:
 
 def base_env(web_port: int, sim_port: int, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
-    for name in ("LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN", "WEB_CONCURRENCY", "ITABOT_SIGNING_KEY"):
+    for name in (
+        "LINE_CHANNEL_SECRET",
+        "LINE_CHANNEL_ACCESS_TOKEN",
+        "WEB_CONCURRENCY",
+        "ITABOT_SIGNING_KEY",
+    ):
         env.pop(name, None)
     env.update(
         {
@@ -109,7 +114,9 @@ def wait_http(url: str, proc: Proc, timeout: float = 60.0) -> None:
     raise RuntimeError(f"{proc.name} did not answer {url} within {timeout:g}s; see {proc.log_path}")
 
 
-def start_web(name: str, app: str, port: int, env: dict[str, str], workers: int | None = None) -> Proc:
+def start_web(
+    name: str, app: str, port: int, env: dict[str, str], workers: int | None = None
+) -> Proc:
     """gunicorn exactly as the Procfile's `web` line, serving `app` (the Procfile's or the baseline)."""
     command = procfile("web")
     if app != "bot.wsgi:app":
@@ -131,3 +138,31 @@ def start_simulator(port: int, webhook_url: str, env: dict[str, str]) -> Proc:
     proc = Proc("simulator", f"{sys.executable} -m bench.sim_server", env)
     wait_http(f"http://127.0.0.1:{port}/sim/api/config", proc)
     return proc
+
+
+def _clock_ticks() -> int:
+    return os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds_of_group(pgid: int) -> float:
+    """User + system CPU seconds of every live process in a process group (children that
+    exited and were waited for count in their parent's cutime/cstime, included too)."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as fh:
+                fields = fh.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # fields[0] is state (field 3); pgrp is field 5, utime 14, stime 15, cutime 16, cstime 17
+        if int(fields[2]) == pgid:
+            total += int(fields[11]) + int(fields[12]) + int(fields[13]) + int(fields[14])
+    return total / _clock_ticks()
+
+
+def cpu_seconds_of_pid(pid: int) -> float:
+    with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+        fields = fh.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / _clock_ticks()

@@ -9,9 +9,11 @@ cannot drive 16 connections), so it needs reply tokens the simulator has issued;
 mint them in bulk and read back what the bot sent, compactly:
 
 * `POST /bench/users`   {"users": [id, ...]}          the users exist (followed)
-* `POST /bench/tokens`  {"users": [id, ...], "per_user": k}   k fresh reply tokens per user
+* `POST /bench/tokens`  {"users": {id: k, ...}}    k fresh reply tokens per user
 * `GET  /bench/calls?since=N`                          Messaging API calls after seq N, compact
 * `POST /bench/reset`                                  forget calls, tokens and deliveries
+* `POST /bench/latency` {"ms": N}                      answer every Messaging API call N ms
+                                                        later (LINE is not on loopback)
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import time
 from typing import Any
 
 from flask import jsonify, request
@@ -36,6 +39,17 @@ def _text_of(message: dict[str, Any]) -> str:
 def build(channel_secret: str, access_token: str, webhook_url: str):
     app = create_app(channel_secret, access_token, webhook_url, reply_token_ttl=3600.0)
     state = get_state(app)
+    latency = {"s": 0.0}
+
+    @app.before_request
+    def _network_latency() -> None:
+        if latency["s"] and request.path.startswith("/v2/"):
+            time.sleep(latency["s"])
+
+    @app.post("/bench/latency")
+    def bench_latency() -> Any:
+        latency["s"] = float((request.get_json(silent=True) or {}).get("ms") or 0) / 1000
+        return jsonify({"ms": latency["s"] * 1000})
 
     @app.post("/bench/users")
     def bench_users() -> Any:
@@ -46,10 +60,15 @@ def build(channel_secret: str, access_token: str, webhook_url: str):
 
     @app.post("/bench/tokens")
     def bench_tokens() -> Any:
-        payload = request.get_json(silent=True) or {}
-        per_user = int(payload.get("per_user") or 1)
-        ids = [str(u) for u in payload.get("users") or []]
-        return jsonify({"tokens": {u: [state.issue_reply_token(u) for _ in range(per_user)] for u in ids}})
+        wanted = (request.get_json(silent=True) or {}).get("users") or {}
+        return jsonify(
+            {
+                "tokens": {
+                    str(u): [state.issue_reply_token(str(u)) for _ in range(int(k))]
+                    for u, k in wanted.items()
+                }
+            }
+        )
 
     @app.get("/bench/calls")
     def bench_calls() -> Any:

@@ -19,7 +19,7 @@ from bench.loadgen import percentile
 from bot.config import DEMO_CHANNEL_SECRET
 from store import plans
 from store import status as status_store
-from store.db import key
+from store.db import GLOBAL_DEFAULT_ORG, key
 from store.plan import Plan, load_plan_file
 
 SEED_PLAN = procs.ROOT / "examples" / "naphu-2564.yaml"
@@ -54,6 +54,7 @@ class World:
     web: procs.Proc | None = None
     worker: procs.Proc | None = None
     others: list[procs.Proc] = field(default_factory=list)
+    seed_org: str = "naphu"
 
     @property
     def sim_url(self) -> str:
@@ -65,8 +66,12 @@ class World:
         return cls(web_port, sim_port, procs.base_env(web_port, sim_port), redis_client())
 
     def start(self, web_workers: int | None = None) -> None:
-        self.sim = procs.start_simulator(self.sim_port, f"http://127.0.0.1:{self.web_port}/callback", self.env)
-        self.web = procs.start_web("web", "bot.wsgi:app", self.web_port, self.env, workers=web_workers)
+        self.sim = procs.start_simulator(
+            self.sim_port, f"http://127.0.0.1:{self.web_port}/callback", self.env
+        )
+        self.web = procs.start_web(
+            "web", "bot.wsgi:app", self.web_port, self.env, workers=web_workers
+        )
         self.start_worker()
 
     def start_worker(self) -> None:
@@ -94,15 +99,43 @@ class World:
             if proc is not None:
                 proc.stop()
 
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds used so far by each part (the load generator is this process)."""
+        out = {"load_generator": time.process_time()}
+        for name, proc in (("web", self.web), ("worker", self.worker), ("simulator", self.sim)):
+            if proc is not None and proc.alive():
+                out[name] = procs.cpu_seconds_of_group(proc.pid)
+        for proc in self.others:
+            if proc.alive():
+                out[proc.name] = procs.cpu_seconds_of_group(proc.pid)
+        try:
+            out["redis"] = procs.cpu_seconds_of_pid(int(self.r.info("server")["process_id"]))
+        except (OSError, redis.RedisError):
+            pass
+        return out
+
     # simulator -------------------------------------------------------------------------------
     def sim_users(self, people_: list[events.Person]) -> None:
-        requests.post(f"{self.sim_url}/bench/users", json={"users": [p.user_id for p in people_]}, timeout=60)
+        requests.post(
+            f"{self.sim_url}/bench/users", json={"users": [p.user_id for p in people_]}, timeout=60
+        )
 
-    def sim_tokens(self, people_: list[events.Person], per_user: int) -> dict[str, list[str]]:
+    def sim_tokens(
+        self, people_: list[events.Person], total: int, mix: dict[str, float] | None = None
+    ) -> dict[str, list[str]]:
+        """Reply tokens the simulator issued, enough for `total` requests of the mix (twice the
+        expected share of each person, plus a margin)."""
+        shares = mix or events.MIX
+        staff = [p for p in people_ if p.division] or people_
+        admins = [p for p in people_ if p.admin]
+        per_staff = (
+            int(2 * total * (shares.get("text", 0) + shares.get("tap", 0)) / max(1, len(staff)))
+            + 20
+        )
+        per_admin = int(2 * total * shares.get("overview", 0) / max(1, len(admins))) + 20
+        wanted = {p.user_id: per_admin if p.admin else per_staff for p in people_}
         response = requests.post(
-            f"{self.sim_url}/bench/tokens",
-            json={"users": [p.user_id for p in people_], "per_user": per_user},
-            timeout=120,
+            f"{self.sim_url}/bench/tokens", json={"users": wanted}, timeout=120
         )
         response.raise_for_status()
         return response.json()["tokens"]
@@ -112,11 +145,20 @@ class World:
         response.raise_for_status()
         return response.json()["calls"]
 
+    def sim_latency(self, ms: float) -> None:
+        requests.post(
+            f"{self.sim_url}/bench/latency", json={"ms": ms}, timeout=30
+        ).raise_for_status()
+
     def sim_reset(self) -> None:
         requests.post(f"{self.sim_url}/bench/reset", timeout=30)
 
-    def mix(self, people_: list[events.Person], tokens: dict[str, list[str]], seed: int, **kw: Any) -> events.Mix:
-        return events.Mix(DEMO_CHANNEL_SECRET, SIGNING_KEY, people_, tokens, random.Random(seed), **kw)
+    def mix(
+        self, people_: list[events.Person], tokens: dict[str, list[str]], seed: int, **kw: Any
+    ) -> events.Mix:
+        return events.Mix(
+            DEMO_CHANNEL_SECRET, SIGNING_KEY, people_, tokens, random.Random(seed), **kw
+        )
 
 
 def wait_worker_ready(r: redis.Redis, proc: procs.Proc, timeout: float = 60.0) -> None:
@@ -158,7 +200,12 @@ def failed_jobs(r: redis.Redis) -> int:
 def cli_status(env: dict[str, str], org: str) -> dict[str, Any]:
     """`itabot status --json` as a person would run it."""
     out = subprocess.run(
-        ["itabot", "--org", org, "status", "--json"], env=env, cwd=procs.ROOT, capture_output=True, check=True, timeout=60
+        ["itabot", "--org", org, "status", "--json"],
+        env=env,
+        cwd=procs.ROOT,
+        capture_output=True,
+        check=True,
+        timeout=60,
     )
     return json.loads(out.stdout)
 
@@ -167,13 +214,14 @@ def verify(
     world: World,
     sent: list[tuple[float, events.Request]],
     calls: list[dict[str, Any]],
-    org: str,
+    orgs: list[str],
     load_end: float,
-    status_json: dict[str, Any] | None = None,
+    status_json: dict[str, dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """Every event answered once and applied at most once; the matrix is what the history says.
 
     sent: (time the request was due, request) for each request answered 200.
+    status_json: org -> `itabot status --json` output (else read through the store).
     """
     r = world.r
     by_token: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -183,7 +231,8 @@ def verify(
             by_token[call["token"]].append(call)
         elif call["path"] == "/v2/bot/message/push" and call.get("to"):
             pushes[call["to"]].append(call)
-    history = status_store.history(r, org)
+    histories = {org: status_store.history(r, org) for org in orgs}
+    history = [entry for entries in histories.values() for entry in entries]
     per_event_cells: dict[str, Counter] = defaultdict(Counter)
     for entry in history:
         per_event_cells[entry.get("event") or ""][(entry["measure"], entry["division"])] += 1
@@ -209,7 +258,11 @@ def verify(
         answer = ok[0] if ok else None
         if answer is None and replies:
             # the reply failed (token not issued by the simulator): the bot pushes instead
-            later = [c for c in pushes.get(q.user_id, []) if c["status"] == 200 and c["time"] >= replies[0]["time"]]
+            later = [
+                c
+                for c in pushes.get(q.user_id, [])
+                if c["status"] == 200 and c["time"] >= replies[0]["time"]
+            ]
             if later:
                 answer = later[0]
                 answered_by_push += 1
@@ -237,13 +290,17 @@ def verify(
     second_answers = sum(1 for _, q in redeliveries if len(by_token.get(q.token, [])) > 1)
 
     # the matrix equals the last value of each cell in the history (oldest first)
-    expected: dict[tuple[str, str], str] = {}
-    for entry in reversed(history):
-        expected[(entry["measure"], entry["division"])] = entry["new"]
-    mismatched = None
-    if status_json is not None:
-        mismatched = 0
-        for measure in status_json["measures"]:
+    mismatched = 0
+    for org, entries in histories.items():
+        expected: dict[tuple[str, str], str] = {}
+        for entry in reversed(entries):
+            expected[(entry["measure"], entry["division"])] = entry["new"]
+        if status_json is not None and org in status_json:
+            matrix = status_json[org]
+        else:
+            plan = plans.get_plan(r, org)
+            matrix = status_store.read_matrix(r, plan).as_json() if plan else {"measures": []}
+        for measure in matrix["measures"]:
             for division, state in measure["divisions"].items():
                 if expected.get((measure["id"], division), "not_started") != state:
                     mismatched += 1
@@ -266,7 +323,10 @@ def verify(
         "history_entries": len(history),
         "history_from_unknown_events": unknown_history,
         "redeliveries_answered_again": second_answers,
-        "status_json_cells_not_matching_history": mismatched,
+        "status_cells_not_matching_history": mismatched,
+        "status_read_by": "itabot status --json"
+        if status_json is not None
+        else "store.status.read_matrix",
         "failed_jobs": failed_jobs(r),
         "last_answer_after_load_s": round(last_answer - load_end, 3) if last_answer else None,
         "confirmation_delay_ms": {
@@ -284,7 +344,9 @@ def verify(
 
 def clear_org(r: redis.Redis, org: str) -> None:
     """Statuses, history, undo stacks and event marks of one org (the plan and people stay)."""
-    batch = list(r.scan_iter(key(org, "event", "*"), count=5000)) + list(r.scan_iter(key(org, "undo", "*"), count=5000))
+    batch = list(r.scan_iter(key(org, "event", "*"), count=5000)) + list(
+        r.scan_iter(key(org, "undo", "*"), count=5000)
+    )
     batch += [key(org, "status"), key(org, "history"), key(org, "history-seq")]
     for start in range(0, len(batch), 1000):
         r.delete(*batch[start : start + 1000])
@@ -292,21 +354,34 @@ def clear_org(r: redis.Redis, org: str) -> None:
 
 def clear_rq(r: redis.Redis) -> None:
     batch = []
-    for pattern in ("rq:job:*", "rq:results:*", "rq:execution:*", "rq:executions:*", "rq:finished:*", "rq:failed:*", "rq:queue:*", "rq:wip:*"):
+    for pattern in (
+        "rq:job:*",
+        "rq:results:*",
+        "rq:execution:*",
+        "rq:executions:*",
+        "rq:finished:*",
+        "rq:failed:*",
+        "rq:queue:*",
+        "rq:wip:*",
+    ):
         batch += list(r.scan_iter(pattern, count=5000))
     for start in range(0, len(batch), 1000):
         r.delete(*batch[start : start + 1000])
 
 
-def save_plans(r: redis.Redis, base: Plan, orgs: list[str]) -> None:
-    """Load one plan per org id through the store, as `itabot plan load` does."""
-    for org in orgs:
-        plans.save_plan(r, plan_for(org, base), replace=False) if org == base.org.id else _save_other(r, base, org)
+def save_plans(r: redis.Redis, base: Plan, orgs: list[str], distinct_titles: bool = True) -> None:
+    """One plan per org id through the store (`store.plans.save_plan`), the default org kept.
 
-
-def _save_other(r: redis.Redis, base: Plan, org: str) -> None:
-    # save_plan refuses a second org unless it replaces the default; keep the default as is
+    With distinct_titles each org's measure titles differ a little, as real plans do, so
+    per-plan caches (the parser's title index) see 1,000 different plans, not one."""
     current = plans.default_org(r)
-    plans.save_plan(r, plan_for(org, base), replace=True)
+    for org in orgs:
+        plan = plan_for(org, base)
+        if distinct_titles:
+            data = plan.model_dump(mode="json")
+            for measure in data["measures"]:
+                measure["title"] = f"{measure['title']} ({org})"
+            plan = Plan.model_validate(data)
+        plans.save_plan(r, plan, replace=True)
     if current:
-        r.set("ita:default-org", current)
+        r.set(GLOBAL_DEFAULT_ORG, current)

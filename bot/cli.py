@@ -135,8 +135,6 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
-    from rq.job import Job
-
     from bot.files import file_name, file_url
     from jobs.queues import DEFAULT, queue
     from store import versions
@@ -144,11 +142,17 @@ def cmd_compile(args: argparse.Namespace) -> int:
     settings = load_settings()
     r = _redis()
     org = _org(r, args.org)
-    plan = _plan(r, org)
+    from zoneinfo import ZoneInfo
+
+    from store import plans
+
+    zone = plans.timezone_of(r, org)
+    if zone is None:
+        sys.exit(f"ไม่พบแผนของ {org}")
     moment = _parse_at(args.at)
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=plan.tz)
-    memo_date = moment.astimezone(plan.tz).date()
+        moment = moment.replace(tzinfo=ZoneInfo(zone))
+    memo_date = moment.astimezone(ZoneInfo(zone)).date()
     version = versions.allocate(r, org, requested_by="cli", memo_date=memo_date.isoformat())
     job = queue(DEFAULT, settings).enqueue(
         "jobs.compile.compile_version",
@@ -164,18 +168,20 @@ def cmd_compile(args: argparse.Namespace) -> int:
         print(f"version {version} queued")
         return 0
     started = time.monotonic()
-    spinner = "|/-\\"
-    tick = 0
     while True:
-        job = Job.fetch(job.id, connection=job.connection)
-        state = job.get_status(refresh=True)
-        if state == "finished":
+        # Blocks until the job's result lands (RQ pushes it to a stream), waking every
+        # second to show progress: no polling delay after the memo is ready.
+        result = job.latest_result(timeout=1)
+        if result is not None:
+            if result.type != result.Type.SUCCESSFUL:
+                print("\nจัดทำไม่สำเร็จ", file=sys.stderr)
+                if result.exc_string:
+                    print(result.exc_string.strip().splitlines()[-1], file=sys.stderr)
+                return 1
             break
+        state = job.get_status(refresh=True)
         if state in ("failed", "stopped", "canceled"):
             print(f"\nจัดทำไม่สำเร็จ ({state})", file=sys.stderr)
-            info = job.latest_result()
-            if info and info.exc_string:
-                print(info.exc_string.strip().splitlines()[-1], file=sys.stderr)
             return 1
         waited = time.monotonic() - started
         if waited > args.timeout:
@@ -184,14 +190,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
             return 1
-        print(
-            f"\r{spinner[tick % 4]} กำลังจัดทำ ({state}) {waited:4.1f} วินาที",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
-        tick += 1
-        time.sleep(0.1)
+        print(f"\r… กำลังจัดทำ ({state}) {waited:4.0f} วินาที", end="", file=sys.stderr, flush=True)
     print("\rจัดทำเสร็จแล้ว" + " " * 30, file=sys.stderr)
     from store.db import connect_binary
 

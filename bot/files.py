@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
-
-from flask import Flask, Response
+from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.signing import check_signed, signed_query
 from store import versions
 from store.db import connect_binary
+
+if TYPE_CHECKING:  # Flask is imported only by the web process; the CLI builds links without it
+    from flask import Flask, Response
 
 _NAME = re.compile(
     r"^memo-(?P<org>[a-z0-9-]+)-v(?P<version>\d+)(?P<suffix>\.pdf|\.docx|-page1\.png)$"
@@ -32,12 +34,12 @@ def file_url(settings: Settings, org: str, version: int, kind: str, ttl: int | N
 
 
 def register(app: Flask, settings: Settings) -> None:
+    from flask import Response, request
+
     rb = connect_binary(settings.redis_url)
 
     @app.get("/files/<org>/<int:version>/<name>")
     def memo_file(org: str, version: int, name: str) -> Response:
-        from flask import request
-
         path = request.path
         if not check_signed(
             settings.signing_key, path, request.args.get("exp"), request.args.get("sig")

@@ -350,7 +350,7 @@ def _compact(text: str) -> str:
     return "".join(_LETTERS.findall(_normalise(_prepare(text))))
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4096)  # one entry per plan; a deployment may serve thousands
 def _title_index(measures: tuple[MeasureRef, ...]) -> _TitleIndex:
     """Every run of whole words of every title, and which measures it could mean."""
     from pythainlp.corpus import thai_stopwords, thai_words  # loaded once, only for titles

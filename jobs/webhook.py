@@ -2,6 +2,13 @@
 
 Events are deduplicated by webhookEventId (not by the isRedelivery flag): an event handled
 once is skipped when LINE delivers it again.
+
+In `itabot worker` (jobs/worker.py) the reply to LINE is sent from a small thread pool, so
+the worker handles the next event while LINE takes this one's reply: a reply is a network
+round trip (tens of ms to LINE), and one at a time it capped a worker at about 15 events/s
+(bench/RESULTS.md). One person's replies still go out in order, at most MAX_PENDING wait,
+a reply that fails is pushed instead (as before), and the worker waits for the replies in
+flight before it forks or stops. Elsewhere (tests, a plain RQ worker) replies stay inline.
 """
 
 from __future__ import annotations
@@ -9,6 +16,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
 from typing import Any
 
 from bot.config import Settings, load_settings
@@ -78,7 +89,10 @@ def process_event(settings: Settings, org: str, event: dict[str, Any]) -> bool:
             display_name=lambda: line.profile_name(user_id),
         )
         dispatch.handle(ctx, event)
-        _send(ctx, line, event.get("replyToken"))
+        if _sender is not None and ctx.replies:
+            _send_in_background(ctx, line, event.get("replyToken"))
+        else:
+            _send(ctx, line, event.get("replyToken"))
         event_store.mark_event(r, org, event_id)
         return True
     finally:
@@ -102,4 +116,124 @@ def _send(ctx: Context, line: LineClient, reply_token: Any) -> None:
     for to, messages, retry_key in ctx.pushes:
         deliver.enqueue(to, messages, retry_key, ctx.settings)
     for func, args, kwargs in ctx.after:
+        queue(DEFAULT, ctx.settings).enqueue(func, *args, **kwargs)
+
+
+# -- replies in the background (itabot worker) --------------------------------------------------
+
+REPLY_THREADS = 8
+MAX_PENDING = 64
+
+
+class _ReplySender:
+    """A bounded thread pool that keeps each person's replies in the order of their events."""
+
+    def __init__(self, threads: int = REPLY_THREADS, max_pending: int = MAX_PENDING):
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="line-reply")
+        self._slots = threading.BoundedSemaphore(max_pending)
+        self._lock = threading.Lock()
+        self._last: dict[str, Future] = {}
+        self._pending: set[Future] = set()
+
+    def submit(self, user_id: str, fn: Any) -> None:
+        self._slots.acquire()  # back-pressure: the worker waits when LINE falls behind
+        with self._lock:
+            before = self._last.get(user_id)
+            future = self._pool.submit(self._run, before, fn)
+            self._last[user_id] = future
+            self._pending.add(future)
+        future.add_done_callback(lambda f, u=user_id: self._done(u, f))
+
+    @staticmethod
+    def _run(before: Future | None, fn: Any) -> None:
+        if before is not None:
+            wait_futures([before])  # submitted earlier, so already running or done: no deadlock
+        fn()
+
+    def _done(self, user_id: str, future: Future) -> None:
+        with self._lock:
+            self._pending.discard(future)
+            if self._last.get(user_id) is future:
+                del self._last[user_id]
+        self._slots.release()
+
+    def flush(self, timeout: float | None = None) -> bool:
+        """Wait for every reply in flight; True when none is left."""
+        with self._lock:
+            pending = list(self._pending)
+        done, not_done = wait_futures(pending, timeout=timeout)
+        return not not_done
+
+    def shutdown(self) -> None:
+        self._pool.shutdown(wait=True)
+
+
+_sender: _ReplySender | None = None
+
+
+def start_background_replies() -> None:
+    """Called by `itabot worker` (jobs run in its own process there)."""
+    global _sender
+    if _sender is None:
+        _sender = _ReplySender()
+
+
+def flush_replies(timeout: float | None = 60.0) -> bool:
+    return _sender.flush(timeout) if _sender is not None else True
+
+
+def stop_background_replies(timeout: float | None = 60.0) -> None:
+    global _sender
+    if _sender is not None:
+        _sender.flush(timeout)
+        _sender.shutdown()
+        _sender = None
+
+
+def _forget_sender_in_child() -> None:
+    # A forked work horse has none of the pool's threads: it replies inline.
+    global _sender
+    _sender = None
+
+
+os.register_at_fork(after_in_child=_forget_sender_in_child)
+
+
+def _send_in_background(ctx: Context, line: LineClient, reply_token: Any) -> None:
+    """_send, with the replies (and their push fallback) handed to the reply threads."""
+    assert _sender is not None
+    replies = list(ctx.replies)
+    event_id = ctx.event_id
+
+    def reply() -> None:
+        event = current_event.set(event_id)
+        try:
+            fallback: list[tuple[list[str], list[dict[str, Any]], str]] = []
+            for start in range(0, len(replies), 5):
+                batch = replies[start : start + 5]
+                sent = False
+                if start == 0 and isinstance(reply_token, str) and reply_token:
+                    try:
+                        line.reply(reply_token, batch)
+                        sent = True
+                    except LineError as exc:
+                        log.warning("reply failed, pushing instead", extra={"status": exc.status})
+                    except Exception:  # noqa: BLE001 - LINE unreachable: the push retries it
+                        log.warning("reply failed, pushing instead", exc_info=True)
+                if not sent:
+                    # the same retry key as an inline reply's fallback (Context.push)
+                    ctx.push(ctx.user_id, batch, f"reply-{start}")
+                    fallback.append(ctx.pushes[-1])
+            for to, messages, retry_key in fallback:
+                deliver.enqueue(to, messages, retry_key, ctx.settings)
+        except Exception:  # noqa: BLE001 - a thread has no job to fail: say so
+            log.exception("reply not sent", extra={"user": ctx.user_id, "org": ctx.org})
+        finally:
+            current_event.reset(event)
+
+    pushes, after = list(ctx.pushes), list(ctx.after)
+    _sender.submit(ctx.user_id, reply)
+    for to, messages, retry_key in pushes:
+        deliver.enqueue(to, messages, retry_key, ctx.settings)
+    for func, args, kwargs in after:
         queue(DEFAULT, ctx.settings).enqueue(func, *args, **kwargs)

@@ -1,13 +1,15 @@
 """`itabot worker`: an RQ worker on every queue, with RQ's scheduler for `enqueue_at` jobs.
 
-Chat events and deliveries run in the worker process itself; only the default queue's jobs
-(memo compiles, reminder sweeps, chain steps) get a forked work horse. An event is a few
-milliseconds of work once the process is warm, and a person is waiting for its answer: a
-fork per event threw away the plan cache, the parser's title index (PyThaiNLP's dictionary
-takes ~1.7 s to load), the LINE client's HTTP connection and the Redis connections every
-time, so one worker handled about one event per second (bench/RESULTS.md). Compiles keep
-their own process: they are heavy, rare, and a crash of the typesetter must not take the
-worker down.
+Jobs run in the worker process itself, without RQ's fork per job. A chat event is a few
+milliseconds of work once the process is warm and a person is waiting for its answer: a fork
+per event threw away the plan cache, the parser's title index (PyThaiNLP's dictionary takes
+~1.7 s to load), the LINE client's HTTP connection and the Redis connections every time, so
+one worker handled about one event per second (bench/RESULTS.md). Memo compiles run here too:
+typst's compiler stays warm (0.07 s for the seed memo instead of 0.24 s cold), and since the
+process never forks after typst has started its threads, nothing can inherit them half-held.
+A job that kills the process (or a SIGKILL of the worker) leaves it in RQ's started registry;
+the next worker moves it on (see tests/test_reliability.py). Replies to LINE go out from a few
+threads (jobs/webhook.py), so the next event does not wait for LINE's answer to the last one.
 """
 
 from __future__ import annotations
@@ -16,6 +18,9 @@ import os
 
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
+import time  # noqa: E402
+
+import redis  # noqa: E402
 from rq import Worker  # noqa: E402
 from rq.job import Job  # noqa: E402
 from rq.queue import Queue  # noqa: E402
@@ -23,18 +28,52 @@ from rq.worker import WorkerStatus  # noqa: E402
 
 from bot import logs  # noqa: E402
 from bot.config import load_settings  # noqa: E402
-from jobs.queues import ALL, DELIVERY, EVENTS  # noqa: E402
-import redis  # noqa: E402
+from jobs.queues import ALL  # noqa: E402
 
-IN_PROCESS = frozenset({EVENTS, DELIVERY})
+IN_PROCESS = frozenset(ALL)
+HEARTBEAT_EVERY = 1.0  # seconds between the worker's own idle heartbeats (its key lives 480 s)
 
 
 class ItabotWorker(Worker):
     """RQ's forking Worker, except that jobs of IN_PROCESS queues run without a fork
-    (as RQ's SimpleWorker runs every job): same bookkeeping, timeouts and failure handling."""
+    (as RQ's SimpleWorker runs every job): same bookkeeping, timeouts and failure handling.
+
+    RQ also spends Redis round trips per job on the worker's own key; two are dropped here
+    without changing what Redis holds: the worker heartbeat (HSET + EXPIRE) goes in one
+    pipeline and is sent at most once a second when nothing asks for a particular TTL, and
+    the worker state is not written again when it already holds that value.
+    """
+
+    _last_beat = 0.0
+
+    def heartbeat(self, timeout: int | None = None, pipeline=None) -> None:
+        if pipeline is not None:
+            super().heartbeat(timeout, pipeline=pipeline)
+            return
+        now = time.monotonic()
+        if timeout is None and now - self._last_beat < HEARTBEAT_EVERY:
+            return
+        with self.connection.pipeline() as pipe:
+            super().heartbeat(timeout, pipeline=pipe)
+            pipe.execute()
+        self._last_beat = now
+
+    def set_state(self, state: str, pipeline=None) -> None:
+        if (
+            pipeline is None
+            and state == getattr(self, "_state", None)
+            and state == WorkerStatus.IDLE
+        ):
+            return
+        super().set_state(state, pipeline=pipeline)
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         if queue.name not in IN_PROCESS:
+            # No reply thread may be mid-call when the work horse forks (its locks would
+            # be copied held): let the replies in flight finish first.
+            from jobs import webhook
+
+            webhook.flush_replies()
             super().execute_job(job, queue)
             return
         self._in_process = True
@@ -45,10 +84,20 @@ class ItabotWorker(Worker):
             self._in_process = False
         self.set_state(WorkerStatus.IDLE)
 
+    def teardown(self) -> None:
+        from jobs import webhook
+
+        webhook.stop_background_replies()  # a warm shutdown sends what it has answered
+        super().teardown()
+
     def get_heartbeat_ttl(self, job: Job) -> int:
         if getattr(self, "_in_process", False):
             # No monitor loop heartbeats an in-process job: cover its whole timeout (as SimpleWorker).
-            return int(job.timeout or self.queue_class.DEFAULT_TIMEOUT) + 60 if job.timeout != -1 else 480
+            return (
+                int(job.timeout or self.queue_class.DEFAULT_TIMEOUT) + 60
+                if job.timeout != -1
+                else 480
+            )
         return super().get_heartbeat_ttl(job)
 
 
@@ -75,6 +124,9 @@ def run(burst: bool = False) -> int:
     logs.register_secret(settings.channel_secret)
     logs.register_secret(settings.access_token)
     preload()
+    from jobs import webhook
+
+    webhook.start_background_replies()
     # No socket timeout here: the worker blocks on BLPOP for minutes by design.
     worker = ItabotWorker(list(ALL), connection=redis.Redis.from_url(settings.redis_url))
     worker.work(burst=burst, with_scheduler=True, logging_level="INFO")

@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 import threading
 import uuid
+from typing import TYPE_CHECKING
 
 import redis
 
 from store.db import GLOBAL_DEFAULT_ORG, GLOBAL_ORGS, key
-from store.plan import Plan
+
+if TYPE_CHECKING:  # parsed plans need pydantic; the plan's plain fields (timezone) do not
+    from store.plan import Plan
 
 _cache: dict[str, tuple[str, Plan]] = {}  # org -> (revision, plan)
 _cache_lock = threading.Lock()
@@ -72,10 +75,18 @@ def get_plan(r: redis.Redis, org: str) -> Plan | None:
     raw = r.get(key(org, "plan"))
     if raw is None:
         return None
+    from store.plan import Plan
+
     plan = Plan.model_validate(json.loads(raw))
     with _cache_lock:
         _cache[org] = (revision, plan)
     return plan
+
+
+def timezone_of(r: redis.Redis, org: str) -> str | None:
+    """The plan's time zone, read without parsing the whole plan."""
+    raw = r.get(key(org, "plan"))
+    return json.loads(raw).get("timezone") if raw else None
 
 
 def all_orgs(r: redis.Redis) -> list[str]:

@@ -11,13 +11,15 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import redis
 
 from store.db import key
-from store.plan import Plan
-from store.status import Matrix
+
+if TYPE_CHECKING:  # kept out of import time: `itabot compile` reads versions without pydantic
+    from store.plan import Plan
+    from store.status import Matrix
 
 FILE_KINDS = {
     "pdf": "application/pdf",
@@ -190,6 +192,8 @@ def publish(
 
 def frozen_matrix(r: redis.Redis, plan: Plan, number: int) -> Matrix | None:
     """The statuses a version was built from (not today's)."""
+    from store.status import Matrix
+
     raw = r.hget(key(plan.org.id, "memo", str(number)), "snapshot")
     return Matrix.from_snapshot(plan, json.loads(raw)) if raw else None
 

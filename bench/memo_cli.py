@@ -1,0 +1,108 @@
+"""Memo compile as a person runs it: `itabot compile --at …` wall time less `itabot --help`.
+
+The worker must be running (the compile is an RQ job). Each run is a new version; the job's
+own result gives the time inside typst (`typeset_seconds`). `bench/bench_memo.py` (in-process
+renderer timing, a colleague's) is run beside it for the renderer's own breakdown.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+
+import redis
+from rq.job import Job
+
+from bench import procs
+from bench.world import World
+from jobs.memo.samples import large_plan
+from store import plans
+from store.plan import Plan
+
+AT = "2021-03-30T10:00:00+07:00"
+LARGE_ORG = "bench-large"
+
+
+def _timed(cmd: list[str], env: dict[str, str]) -> tuple[float, subprocess.CompletedProcess]:
+    started = time.perf_counter()
+    done = subprocess.run(cmd, env=env, cwd=procs.ROOT, capture_output=True, text=True, timeout=300)
+    return time.perf_counter() - started, done
+
+
+def load_large(world: World) -> Plan:
+    base = large_plan(60, 12)
+    data = base.model_dump(mode="json")
+    data["org"]["id"] = LARGE_ORG
+    plan = Plan.model_validate(data)
+    current = plans.default_org(world.r)
+    plans.save_plan(world.r, plan, replace=True)
+    if current:
+        world.r.set("ita:default-org", current)
+    return plan
+
+
+def compile_runs(world: World, org: str, runs: int) -> dict[str, Any]:
+    rb = redis.Redis.from_url(procs.BENCH_REDIS_URL)
+    walls, typst, job_s = [], [], []
+    pages = None
+    for _ in range(runs):
+        wall, done = _timed(["itabot", "--org", org, "compile", "--at", AT], world.env)
+        if done.returncode != 0:
+            raise RuntimeError(f"itabot compile failed: {done.stderr[-2000:]}")
+        version = int(re.search(r"^version (\d+)$", done.stdout, re.M).group(1))
+        result = Job.fetch(f"compile-{org}-{version}", connection=rb).return_value()
+        walls.append(wall)
+        typst.append(result["typeset_seconds"])
+        job_s.append(result["seconds"])
+        pages = result["pages"]
+    return {"wall_s": walls, "typst_s": typst, "job_s": job_s, "pages": pages}
+
+
+def run(world: World, runs: int = 3) -> dict[str, Any]:
+    load_large(world)
+    helps = [_timed(["itabot", "--help"], world.env)[0] for _ in range(runs)]
+    help_median = statistics.median(helps)
+    out: dict[str, Any] = {
+        "itabot_help_s": [round(h, 3) for h in helps],
+        "itabot_help_median_s": round(help_median, 3),
+    }
+    for name, org in (("seed", world.seed_org), ("60x12", LARGE_ORG)):
+        raw = compile_runs(world, org, runs)
+        wall = statistics.median(raw["wall_s"])
+        net = wall - help_median
+        typst_median = statistics.median(raw["typst_s"])
+        out[name] = {
+            "org": org,
+            "runs": runs,
+            "compile_wall_s": [round(w, 3) for w in raw["wall_s"]],
+            "compile_wall_median_s": round(wall, 3),
+            "net_s": round(net, 3),
+            "job_median_s": round(statistics.median(raw["job_s"]), 3),
+            "typst_median_s": round(typst_median, 3),
+            "typst_share_of_net": round(typst_median / net, 3) if net > 0 else None,
+            "pages": raw["pages"],
+        }
+    # the renderer alone, in process (bench/bench_memo.py)
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(procs.ROOT / "bench" / "bench_memo.py"),
+            "--runs",
+            str(runs),
+            "--json",
+        ],
+        env=world.env,
+        cwd=procs.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    out["render_in_process"] = (
+        json.loads(done.stdout) if done.returncode == 0 else {"error": done.stderr[-1000:]}
+    )
+    return out

@@ -1,0 +1,393 @@
+"""`make bench`: every figure of issue 8 in one run, written to bench/RESULTS.md and results.json.
+
+    python -m bench.run [--quick]
+
+Parts, each in its own process, as deployed: the web app under gunicorn exactly as the
+Procfile's `web` line runs it, the worker as the Procfile's `worker` line (`itabot worker`),
+the LINE simulator (bench/sim_server.py), the baseline app (bench/baseline_app.py) under the
+same gunicorn line; the load generator (bench/loadgen.py) is this process. Redis is the
+bench DB (redis://127.0.0.1:6379/10, flushed at the start; override with
+ITABOT_BENCH_REDIS_URL). Every ratio is against a baseline measured in the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from bench import events, memo_cli, procs, report
+from bench import webhook_bench as wb
+from bench.world import SEED_PLAN, World, save_plans, seed_plan
+from store import plans
+
+HERE = Path(__file__).resolve().parent
+SEED_ORG = "naphu"
+STAFF_PER_DIVISION = 40
+ADMINS = 4
+
+
+def machine() -> dict[str, Any]:
+    cpu = ""
+    with open("/proc/cpuinfo", encoding="utf-8") as fh:
+        for line in fh:
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/meminfo", encoding="utf-8") as fh:
+        mem_kb = int(fh.readline().split()[1])
+    versions = {}
+    for dist in (
+        "flask",
+        "werkzeug",
+        "gunicorn",
+        "rq",
+        "redis",
+        "hiredis",
+        "line-bot-sdk",
+        "pydantic",
+        "typst",
+        "pythainlp",
+    ):
+        try:
+            versions[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            versions[dist] = None
+    try:
+        redis_server = subprocess.run(
+            ["redis-cli", "-v"], capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        redis_server = None
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gib": round(mem_kb / 1024 / 1024, 1),
+        "kernel": platform.release(),
+        "python": platform.python_version(),
+        "packages": versions,
+        "redis_cli": redis_server,
+        "procfile_web": procs.procfile("web"),
+        "procfile_worker": procs.procfile("worker"),
+    }
+
+
+def cpu_delta(before: dict[str, float], after: dict[str, float], events_: int) -> dict[str, Any]:
+    used = {k: round(after[k] - before.get(k, 0.0), 2) for k in after}
+    per_event = (
+        {k: round(1000 * v / events_, 2) for k, v in used.items() if v > 0.005} if events_ else {}
+    )
+    return {"cpu_s": used, "cpu_ms_per_event": per_event}
+
+
+class Bench:
+    def __init__(self, quick: bool):
+        self.quick = quick
+        self.seconds = 5 if quick else 15
+        self.open_seconds = 5 if quick else 10
+        self.results: dict[str, Any] = {
+            "started": time.strftime("%Y-%m-%d %H:%M:%S %z"),
+            "quick": quick,
+        }
+        self.world = World.create()
+        self.world.seed_org = SEED_ORG
+        self.t0 = time.monotonic()
+
+    def log(self, text: str) -> None:
+        print(f"[{time.monotonic() - self.t0:6.1f}s] {text}", flush=True)
+
+    # -- setup ------------------------------------------------------------------------------
+    def setup(self) -> None:
+        w = self.world
+        w.r.flushdb()
+        plan = seed_plan()
+        plans.save_plan(w.r, plan)
+        self.people = events.register(w.r, plan, STAFF_PER_DIVISION, ADMINS, random.Random(1))
+        self.log(f"seed plan {SEED_PLAN.name} loaded, {len(self.people)} people registered")
+        w.start()
+        self.baseline, self.baseline_port = w.start_baseline()
+        w.sim_users(self.people)
+        self.log(
+            f"web :{w.web_port}, baseline :{self.baseline_port}, simulator :{w.sim_port}, worker pid {w.worker.pid}"
+        )
+        # warm both apps (each gunicorn worker imports and connects on its first requests)
+        warm = w.mix(self.people, {}, 99)
+        wb.closed(self.baseline_port, warm, 16, 1.0)
+        wb.closed(w.web_port, warm, 16, 1.0)
+        wb.wait_drained_quiet(w, 60)
+        wb.reset_between(w, SEED_ORG)
+
+    # -- webhook throughput: closed loop ----------------------------------------------------
+    def throughput(self) -> None:
+        w = self.world
+        self.log(f"closed loop: baseline, 16 connections, {self.seconds}s")
+        c0 = w.cpu()
+        base, _ = wb.closed(self.baseline_port, w.mix(self.people, {}, 2), 16, self.seconds)
+        c1 = w.cpu()
+        baseline = base.summary() | cpu_delta(c0, c1, len(base.ok))
+        self.log(
+            f"  baseline {baseline['rps_200']} req/s p50 {baseline['p50_ms']} ms p99 {baseline['p99_ms']} ms"
+        )
+        w.r.delete("bench:baseline")
+
+        # the web tier alone, as the baseline runs: no worker; what it queued is dropped after
+        self.log(f"closed loop: real app, 16 connections, {self.seconds}s (worker stopped)")
+        w.stop_worker()
+        try:
+            c0 = w.cpu()
+            alone, _ = wb.closed(w.web_port, w.mix(self.people, {}, 12), 16, self.seconds)
+            c1 = w.cpu()
+            wb.reset_between(w, SEED_ORG)
+        finally:
+            w.start_worker()
+        web_alone = alone.summary() | cpu_delta(c0, c1, len(alone.ok))
+        self.log(
+            f"  real, web alone {web_alone['rps_200']} req/s p50 {web_alone['p50_ms']} ms p99 {web_alone['p99_ms']} ms"
+        )
+
+        tokens = w.sim_tokens(self.people, int(len(base.ok) * 1.1))
+        mix = w.mix(self.people, tokens, 3)
+        self.log(
+            f"closed loop: real app, 16 connections, {self.seconds}s (worker running, as deployed)"
+        )
+        c0 = w.cpu()
+        res, sent = wb.closed(w.web_port, mix, 16, self.seconds)
+        c1 = w.cpu()
+        real = res.summary() | cpu_delta(c0, c1, len(res.ok))
+        self.log(
+            f"  real {real['rps_200']} req/s p50 {real['p50_ms']} ms p99 {real['p99_ms']} ms; draining"
+        )
+        check = wb.end_to_end(w, res, sent, SEED_ORG, 240 if not self.quick else 120, mix)
+        c2 = w.cpu()
+        check |= {"cpu_to_last_reply": cpu_delta(c0, c2, check["answered"])}
+        self.log(f"  end to end {check['events_rate_end_to_end']} events/s, ok={check['ok']}")
+        self.results["throughput"] = {
+            "connections": 16,
+            "seconds": self.seconds,
+            "baseline": baseline,
+            "real_web_alone": web_alone,
+            "real": real,
+            "ratio_rps_web_alone": round(web_alone["rps_200"] / baseline["rps_200"], 3),
+            "ratio_rps": round(real["rps_200"] / baseline["rps_200"], 3),
+            "end_to_end": check,
+        }
+        wb.reset_between(w, SEED_ORG)
+
+    # -- webhook latency: open loop at 200/s --------------------------------------------------
+    def open_loop(self, rate: float = 200.0) -> None:
+        w = self.world
+        n = int(rate * self.open_seconds)
+        self.log(f"open loop: baseline, {rate:g} req/s for {self.open_seconds}s")
+        base, _ = wb.open_(self.baseline_port, w.mix(self.people, {}, 4), rate, self.open_seconds)
+        baseline = base.summary()
+        w.r.delete("bench:baseline")
+        tokens = w.sim_tokens(self.people, n)
+        mix = w.mix(self.people, tokens, 5)
+        self.log(f"open loop: real app, {rate:g} req/s for {self.open_seconds}s")
+        c0 = w.cpu()
+        res, sent = wb.open_(w.web_port, mix, rate, self.open_seconds)
+        real = res.summary()
+        check = wb.end_to_end(w, res, sent, SEED_ORG, 60, mix)
+        c1 = w.cpu()
+        check |= {"cpu_to_last_reply": cpu_delta(c0, c1, check["answered"])}
+        self.log(
+            f"  real p99 {real['p99_ms']} ms (baseline {baseline['p99_ms']} ms); "
+            f"worst wait {check['worst_user_wait_ms']['max']} ms, ok={check['ok']}"
+        )
+        self.results["open_loop"] = {
+            "rate": rate,
+            "seconds": self.open_seconds,
+            "baseline": baseline,
+            "real": real,
+            "ratio_p99": round(real["p99_ms"] / baseline["p99_ms"], 2)
+            if baseline["p99_ms"]
+            else None,
+            "end_to_end": check,
+        }
+        wb.reset_between(w, SEED_ORG)
+
+    # -- LINE is not on loopback ---------------------------------------------------------------
+    def line_latency(self, ms: float = 50.0, count: int = 300) -> None:
+        w = self.world
+        self.log(f"worker against a LINE {ms:g} ms away: {count} events")
+        w.sim_latency(ms)
+        try:
+            tokens = w.sim_tokens(self.people, count)
+            mix = w.mix(self.people, tokens, 6)
+            res, sent = wb.closed(w.web_port, mix, 16, 30, count=count)
+            check = wb.end_to_end(w, res, sent, SEED_ORG, 120, mix)
+        finally:
+            w.sim_latency(0)
+        self.log(f"  end to end {check['events_rate_end_to_end']} events/s")
+        self.results["line_latency"] = {"latency_ms": ms, "events": count, "end_to_end": check}
+        wb.reset_between(w, SEED_ORG)
+
+    # -- Redis work per update ------------------------------------------------------------------
+    def redis_work(self) -> None:
+        w = self.world
+        self.log("Redis round trips and commands per status update")
+        users = HERE.parent / "memos" / "bench-logs" / "users.json"
+        users.parent.mkdir(parents=True, exist_ok=True)
+        staff = [p for p in self.people if p.division][:50]
+        users.write_text(
+            json.dumps([[p.user_id, p.org, p.division, p.own] for p in staff]), encoding="utf-8"
+        )
+        w.stop_worker()  # the probe runs the worker class itself
+        try:
+            done = subprocess.run(
+                [
+                    sys.executable,
+                    "-m",
+                    "bench.redis_work",
+                    "--users-json",
+                    str(users),
+                    "--simulator",
+                    w.sim_url,
+                ],
+                env=w.env,
+                cwd=procs.ROOT,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(done.stderr[-3000:])
+            self.results["redis_work"] = json.loads(done.stdout.strip().splitlines()[-1])
+        finally:
+            w.start_worker()
+        wb.reset_between(w, SEED_ORG)
+
+    # -- the hottest path, profiled ---------------------------------------------------------------
+    def profile(self, count: int = 600) -> None:
+        w = self.world
+        self.log(f"profile: the worker handling {count} queued events (pyinstrument)")
+        w.stop_worker()
+        try:
+            tokens = w.sim_tokens(self.people, count)
+            mix = w.mix(self.people, tokens, 8)
+            wb.closed(w.web_port, mix, 16, 30, count=count)
+            out = HERE / "profile-worker.txt"
+            done = subprocess.run(
+                [sys.executable, "-m", "bench.profile_worker", "--out", str(out)],
+                env=w.env,
+                cwd=procs.ROOT,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            if done.returncode != 0:
+                raise RuntimeError(done.stderr[-3000:])
+            self.results["profile"] = json.loads(done.stdout.strip().splitlines()[-1]) | {
+                "file": "bench/profile-worker.txt"
+            }
+        finally:
+            w.start_worker()
+        wb.reset_between(w, SEED_ORG)
+
+    # -- memo ---------------------------------------------------------------------------------------
+    def memo(self) -> None:
+        self.log("memo: itabot compile --at … less itabot --help, median of 3")
+        self.results["memo"] = memo_cli.run(self.world, runs=3)
+        m = self.results["memo"]
+        self.log(f"  seed {m['seed']['net_s']} s, 60x12 {m['60x12']['net_s']} s")
+
+    # -- scale: 10 vs 1,000 organisations --------------------------------------------------------
+    def scale(self, count: int = 1500) -> None:
+        w = self.world
+        count = 600 if self.quick else count
+        self.log("scale: one web process, one worker")
+        w.restart_web(workers=1)
+        base = seed_plan()
+        out: dict[str, Any] = {"web_processes": 1, "workers": 1, "events": count}
+        staff: list[events.Person] = []
+        loaded: list[str] = []
+        for total in (10, 1000):
+            new = [f"org-{i:04d}" for i in range(len(loaded), total)]
+            t = time.monotonic()
+            save_plans(w.r, base, new)
+            rng = random.Random(total)
+            for org in new:
+                plan = plans.get_plan(w.r, org)
+                staff += events.register_fast(w.r, plan, 2, rng)
+            loaded += new
+            load_s = time.monotonic() - t
+            self.log(
+                f"  {total} organisations loaded ({len(new)} new in {load_s:.1f}s); {count} status updates"
+            )
+            # each event from a staff member of a random org, sent to /callback/<org>
+            picks = random.Random(total + 1).sample(staff, min(len(staff), count))
+            tokens = w.sim_tokens(picks, count, mix={"text": 0.5, "tap": 0.5})
+            mix = w.mix(picks, tokens, total, mix={"text": 0.5, "tap": 0.5})
+            c0 = w.cpu()
+            res, sent = wb.closed(w.web_port, mix, 16, 60, count=count)
+            orgs = sorted({req_org(q) for _, q in sent})
+            check = wb.end_to_end(w, res, sent, SEED_ORG, 240, mix, orgs=orgs)
+            c1 = w.cpu()
+            web = res.summary()
+            out[str(total)] = {
+                "organisations": total,
+                "orgs_with_events": len(orgs),
+                "plan_load_s": round(load_s, 2),
+                "web": web,
+                "end_to_end": check,
+                "updates_per_s": check["events_rate_end_to_end"],
+                "cpu_to_last_reply": cpu_delta(c0, c1, check["answered"]),
+            }
+            self.log(
+                f"  {total} orgs: web {web['rps_200']} req/s, end to end {check['events_rate_end_to_end']} updates/s, ok={check['ok']}"
+            )
+            wb.reset_between(w, *orgs)
+        a, b = out["10"]["updates_per_s"], out["1000"]["updates_per_s"]
+        out["ratio_1000_vs_10"] = round(b / a, 3) if a and b else None
+        out["web_ratio_1000_vs_10"] = round(
+            out["1000"]["web"]["rps_200"] / out["10"]["web"]["rps_200"], 3
+        )
+        self.results["scale"] = out
+        w.restart_web(workers=None)
+
+    def run(self) -> int:
+        self.results["machine"] = machine()
+        try:
+            self.setup()
+            self.throughput()
+            self.open_loop()
+            self.line_latency()
+            self.redis_work()
+            self.profile()
+            self.memo()
+            self.scale()
+        finally:
+            self.results["wall_s"] = round(time.monotonic() - self.t0, 1)
+            self.world.stop()
+            (HERE / "results.json").write_text(
+                json.dumps(self.results, ensure_ascii=False, indent=2), encoding="utf-8"
+            )
+        report.write(self.results, HERE / "RESULTS.md")
+        self.log(f"done in {self.results['wall_s']}s: bench/RESULTS.md, bench/results.json")
+        return 0
+
+
+def req_org(req: events.Request) -> str:
+    return req.path.rsplit("/", 1)[-1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--quick", action="store_true", help="shorter runs (a smoke test, not for RESULTS.md)"
+    )
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
+    return Bench(args.quick).run()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
