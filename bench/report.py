@@ -314,6 +314,32 @@ def render(r: dict[str, Any]) -> str:  # noqa: C901 - one page, top to bottom
             lines.extend(text[start : start + 45])
             add("```")
         add("")
+    sweep = r.get("sweep")
+    if sweep and "error" not in sweep:
+        add("## Reminder sweep at scale (issue 6)")
+        add("")
+        add(
+            f"{sweep['staff']:,} staff across {sweep['organisations']} organisations' plans, the D-7 slot: "
+            f"{sweep['recipients']:,} recipients of {sweep['distinct_messages']:,} distinct messages "
+            f"(one per organisation and division still behind, and each admin's summary) went out in "
+            f"**{sweep['api_calls']:,} LINE API calls against a lower bound of {sweep['lower_bound_calls']:,}** "
+            f"(⌈recipients/500⌉ per distinct message; ratio {sweep['ratio_to_lower_bound']}). "
+            f"The sweep took {sweep['sweep_seconds']} s ({sweep['recipients_per_second']:,} recipients/s, "
+            f"reading plans, statuses and people and queueing every delivery); a second sweep of the "
+            f"same slot sent {sweep['second_sweep_recipients']}."
+        )
+        add("")
+    parser = r.get("parser")
+    if parser and "error" not in parser:
+        add("## Thai report parser")
+        add("")
+        add(
+            f"Over the {parser['messages']} messages of the test table: median {parser['median_us']} µs, "
+            f"p99 {parser['p99_us']} µs per message once warm; the first message of a plan in a process "
+            f"costs {parser['warm_up_seconds']} s (PyThaiNLP's dictionary and the title index), paid once "
+            "per worker since jobs run in the worker process."
+        )
+        add("")
     add(NOTES)
     return "\n".join(lines) + "\n"
 

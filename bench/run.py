@@ -353,6 +353,23 @@ class Bench:
         self.results["scale"] = out
         w.restart_web(workers=None)
 
+    def sweep_and_parser(self) -> None:
+        """Issue 6's sweep at scale and the parser's per-message cost, each in its own process
+        (the sweep bench uses its own Redis database)."""
+        for name, module in (("sweep", "bench.bench_sweep"), ("parser", "bench.bench_parse")):
+            done = subprocess.run(
+                [sys.executable, "-m", module, "--json"],
+                capture_output=True,
+                text=True,
+                timeout=300,
+                cwd=HERE.parent,
+            )
+            if done.returncode == 0:
+                self.results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+                self.log(f"  {name}: {self.results[name]}")
+            else:
+                self.results[name] = {"error": done.stderr.strip().splitlines()[-1:]}
+
     def run(self) -> int:
         self.results["machine"] = machine()
         try:
@@ -364,6 +381,7 @@ class Bench:
             self.profile()
             self.memo()
             self.scale()
+            self.sweep_and_parser()
         finally:
             self.results["wall_s"] = round(time.monotonic() - self.t0, 1)
             self.world.stop()
