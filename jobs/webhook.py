@@ -89,34 +89,46 @@ def process_event(settings: Settings, org: str, event: dict[str, Any]) -> bool:
             display_name=lambda: line.profile_name(user_id),
         )
         dispatch.handle(ctx, event)
-        if _sender is not None and ctx.replies:
-            _send_in_background(ctx, line, event.get("replyToken"))
-        else:
-            _send(ctx, line, event.get("replyToken"))
+        _send(ctx, line, event.get("replyToken"))
         event_store.mark_event(r, org, event_id)
         return True
     finally:
         current_event.reset(token)
 
 
-def _send(ctx: Context, line: LineClient, reply_token: Any) -> None:
-    if ctx.replies:
-        for start in range(0, len(ctx.replies), 5):
-            batch = ctx.replies[start : start + 5]
-            sent = False
-            if start == 0 and isinstance(reply_token, str) and reply_token:
-                try:
-                    line.reply(reply_token, batch)
-                    sent = True
-                except LineError as exc:
-                    # An expired or used token, or LINE failing: push instead, exactly once.
-                    log.warning("reply failed, pushing instead", extra={"status": exc.status})
-            if not sent:
-                ctx.push(ctx.user_id, batch, f"reply-{start}")
-    for to, messages, retry_key in ctx.pushes:
+def _reply(ctx: Context, line: LineClient, replies: list[dict[str, Any]], reply_token: Any) -> list:
+    """Reply with the token (five messages a call); what cannot go that way becomes a push
+    with a retry key fixed by the event, so a re-run never delivers it twice. Returns the
+    fallback pushes (to, messages, retry key), also added to ctx.pushes."""
+    fallback = []
+    for start in range(0, len(replies), 5):
+        batch = replies[start : start + 5]
+        if start == 0 and isinstance(reply_token, str) and reply_token:
+            try:
+                line.reply(reply_token, batch)
+                continue
+            except LineError as exc:  # an expired or used token, or LINE failing
+                log.warning("reply failed, pushing instead", extra={"status": exc.status})
+            except Exception:  # noqa: BLE001 - LINE unreachable: the push retries it
+                log.warning("reply failed, pushing instead", exc_info=True)
+        ctx.push(ctx.user_id, batch, f"reply-{start}")
+        fallback.append(ctx.pushes[-1])
+    return fallback
+
+
+def _queue_followups(ctx: Context, pushes: list, after: list) -> None:
+    for to, messages, retry_key in pushes:
         deliver.enqueue(to, messages, retry_key, ctx.settings)
-    for func, args, kwargs in ctx.after:
+    for func, args, kwargs in after:
         queue(DEFAULT, ctx.settings).enqueue(func, *args, **kwargs)
+
+
+def _send(ctx: Context, line: LineClient, reply_token: Any) -> None:
+    if _sender is not None and ctx.replies:
+        _send_in_background(ctx, line, reply_token)
+        return
+    _reply(ctx, line, ctx.replies, reply_token)
+    _queue_followups(ctx, ctx.pushes, ctx.after)
 
 
 # -- replies in the background (itabot worker) --------------------------------------------------
@@ -203,37 +215,17 @@ def _send_in_background(ctx: Context, line: LineClient, reply_token: Any) -> Non
     """_send, with the replies (and their push fallback) handed to the reply threads."""
     assert _sender is not None
     replies = list(ctx.replies)
+    pushes, after = list(ctx.pushes), list(ctx.after)
     event_id = ctx.event_id
 
     def reply() -> None:
         event = current_event.set(event_id)
         try:
-            fallback: list[tuple[list[str], list[dict[str, Any]], str]] = []
-            for start in range(0, len(replies), 5):
-                batch = replies[start : start + 5]
-                sent = False
-                if start == 0 and isinstance(reply_token, str) and reply_token:
-                    try:
-                        line.reply(reply_token, batch)
-                        sent = True
-                    except LineError as exc:
-                        log.warning("reply failed, pushing instead", extra={"status": exc.status})
-                    except Exception:  # noqa: BLE001 - LINE unreachable: the push retries it
-                        log.warning("reply failed, pushing instead", exc_info=True)
-                if not sent:
-                    # the same retry key as an inline reply's fallback (Context.push)
-                    ctx.push(ctx.user_id, batch, f"reply-{start}")
-                    fallback.append(ctx.pushes[-1])
-            for to, messages, retry_key in fallback:
-                deliver.enqueue(to, messages, retry_key, ctx.settings)
+            _queue_followups(ctx, _reply(ctx, line, replies, reply_token), [])
         except Exception:  # noqa: BLE001 - a thread has no job to fail: say so
             log.exception("reply not sent", extra={"user": ctx.user_id, "org": ctx.org})
         finally:
             current_event.reset(event)
 
-    pushes, after = list(ctx.pushes), list(ctx.after)
     _sender.submit(ctx.user_id, reply)
-    for to, messages, retry_key in pushes:
-        deliver.enqueue(to, messages, retry_key, ctx.settings)
-    for func, args, kwargs in after:
-        queue(DEFAULT, ctx.settings).enqueue(func, *args, **kwargs)
+    _queue_followups(ctx, pushes, after)

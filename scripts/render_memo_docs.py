@@ -11,8 +11,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jobs.memo.content import build_document  # noqa: E402
-from jobs.memo.render import render_memo, typeset  # noqa: E402
+from jobs.memo.render import document_of, render_memo, typeset  # noqa: E402
 from jobs.memo.samples import seed_input  # noqa: E402
 
 PPI = 110.0
@@ -29,15 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     (args.out / "memo-seed.pdf").write_bytes(rendered.pdf)
     for old in args.out.glob("memo-seed-page-*.png"):
         old.unlink()
-    document = build_document(
-        memo.plan,
-        memo.memo_date,
-        memo.version,
-        memo.measure_status,
-        memo.notes,
-        memo.chain,
-        memo.final,
-    )
+    document = document_of(memo)
     pages = typeset(document, "png", PPI)
     pages = pages if isinstance(pages, list) else [pages]
     for number, png in enumerate(pages, 1):

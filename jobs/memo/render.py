@@ -201,12 +201,9 @@ def _typeset_in_fresh_process(document: dict[str, Any]) -> tuple[bytes, bytes, i
     return pickle.loads(proc.stdout)  # our own child's output
 
 
-def render_memo(memo: MemoInput) -> RenderedMemo:
-    """PDF, DOCX and page-1 PNG of one memo version.
-
-    Raises ValueError for an inconsistent input and MemoRenderError when typst fails or warns.
-    """
-    document = build_document(
+def document_of(memo: MemoInput) -> dict[str, Any]:
+    """The document model both outputs are made from."""
+    return build_document(
         memo.plan,
         memo.memo_date,
         memo.version,
@@ -215,6 +212,14 @@ def render_memo(memo: MemoInput) -> RenderedMemo:
         memo.chain,
         memo.final,
     )
+
+
+def render_memo(memo: MemoInput) -> RenderedMemo:
+    """PDF, DOCX and page-1 PNG of one memo version.
+
+    Raises ValueError for an inconsistent input and MemoRenderError when typst fails or warns.
+    """
+    document = document_of(memo)
     # typst releases the GIL, so the DOCX (pure Python) is built meanwhile on another core.
     # A thread per call, not a pool: a pool's threads would not survive RQ's fork either.
     docx_result: dict[str, Any] = {}
