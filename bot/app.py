@@ -16,7 +16,7 @@ from linebot.v3.webhook import SignatureValidator
 
 from bot import logs
 from bot.config import Settings, load_settings
-from jobs.queues import EVENTS, queue
+from jobs.queues import EVENTS, queue, retry_abandoned
 from store import plans
 from store.db import connect
 
@@ -70,7 +70,7 @@ def create_app(settings: Settings | None = None) -> Flask:
             return Response("bad signature", 400)
         try:
             payload = json.loads(body)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
             return Response("bad json", 400)
         if not isinstance(payload, dict) or not isinstance(payload.get("events", []), list):
             return Response("bad payload", 400)
@@ -90,6 +90,7 @@ def create_app(settings: Settings | None = None) -> Flask:
                     result_ttl=JOB_RESULT_TTL,
                     failure_ttl=7 * 24 * 3600,
                     job_timeout=120,
+                    retry=retry_abandoned(),
                     pipeline=pipe,
                 )
                 pipe.execute()

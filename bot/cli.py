@@ -136,7 +136,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_compile(args: argparse.Namespace) -> int:
     from bot.files import file_name, file_url
-    from jobs.queues import DEFAULT, queue
+    from jobs.queues import DEFAULT, queue, retry_abandoned
     from store import versions
 
     settings = load_settings()
@@ -161,6 +161,7 @@ def cmd_compile(args: argparse.Namespace) -> int:
         moment.isoformat(),
         job_id=f"compile-{org}-{version}",
         job_timeout=300,
+        retry=retry_abandoned(),
         result_ttl=3600,
     )
     print(f"สั่งจัดทำบันทึกข้อความ ฉบับที่ {version} แล้ว", file=sys.stderr)

@@ -33,6 +33,10 @@ def file_url(settings: Settings, org: str, version: int, kind: str, ttl: int | N
     return f"{settings.public_base_url}{path}?{signed_query(settings.signing_key, path, ttl or settings.file_link_ttl)}"
 
 
+def _plain(value: str | None, limit: int) -> bool:
+    return value is not None and value.isascii() and 0 < len(value) <= limit
+
+
 def register(app: Flask, settings: Settings) -> None:
     from flask import Response, request
 
@@ -41,8 +45,13 @@ def register(app: Flask, settings: Settings) -> None:
     @app.get("/files/<org>/<int:version>/<name>")
     def memo_file(org: str, version: int, name: str) -> Response:
         path = request.path
-        if not check_signed(
-            settings.signing_key, path, request.args.get("exp"), request.args.get("sig")
+        expires, signature = request.args.get("exp"), request.args.get("sig")
+        # Only what a link of ours can hold, short ASCII: compare_digest raises on non-ASCII
+        # text and int() on thousands of digits, and either would be a 500, not a refusal.
+        if not (
+            _plain(expires, 12)
+            and _plain(signature, 64)
+            and check_signed(settings.signing_key, path, expires, signature)
         ):
             return Response(
                 "ลิงก์ไม่ถูกต้องหรือหมดอายุแล้ว (link invalid or expired)", 403, mimetype="text/plain"

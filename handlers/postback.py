@@ -19,7 +19,8 @@ def encode(key: str, org: str, user_id: str, *parts: str) -> str:
 
 def decode(key: str, org: str, user_id: str, data: str) -> list[str] | None:
     """The parts of data issued to this user, or None when it was not."""
-    if not isinstance(data, str) or len(data) > 300 or "|" not in data:
+    # ASCII only, as the bot writes it (and hmac.compare_digest raises on non-ASCII text)
+    if not isinstance(data, str) or len(data) > 300 or "|" not in data or not data.isascii():
         return None
     body, _, signature = data.rpartition("|")
     if not verify(key, f"{org}|{user_id}|{body}", signature, SIG_LENGTH):

@@ -150,19 +150,12 @@ def apply(ctx: Context, updates: list[tuple[str, str]], note: str | None, *, sou
         if division in (plan.measure(mid).owners if plan.measure(mid) else [])
     ]
     refused = [mid for mid, _ in updates if mid not in {o for o, _ in owned}]
-    matrix = status_store.read_matrix(ctx.r, plan)
-    changes = []
-    same = []
-    for mid, new in owned:
-        cell = matrix.cell(mid, division)
-        if cell.status == new and (not note or note == cell.note):
-            same.append((mid, new))
-            continue
-        changes.append(
-            status_store.Change(
-                mid, division, new, note or (cell.note if cell.status == new else None)
-            )
-        )
+    owned = list(dict(owned).items())  # one status per measure
+    # The store decides, atomically, which cells already hold this (see status._APPLY): two
+    # people reporting the same at once get one change and one "already so", as in turn.
+    changes = [status_store.Change(mid, division, new, note) for mid, new in owned]
+    applied: list[status_store.Change] = []
+    same: list[tuple[str, str]] = []
     parts: list[str] = []
     if changes:
         result = status_store.apply_changes(
@@ -174,16 +167,20 @@ def apply(ctx: Context, updates: list[tuple[str, str]], note: str | None, *, sou
             source=source,
             event_id=ctx.event_id,
             at=ctx.now,
+            skip_same=True,
         )
         if not result.applied:
             return  # this event was applied before: LINE redelivered it; say nothing twice
-        lines = [(c.measure, _title(plan.measure(c.measure)), c.status) for c in changes]
+        applied = [c for c in changes if (c.measure, c.division) not in result.same]
+        same = [(c.measure, c.status) for c in changes if (c.measure, c.division) in result.same]
+    if applied:
+        lines = [(c.measure, _title(plan.measure(c.measure)), c.status) for c in applied]
         parts.append(texts.confirm_change(lines, division, note))
     for mid, s in same:
         parts.append(texts.unchanged(mid, _title(plan.measure(mid)), s))
     if refused:
         parts.append(texts.not_owned(refused, division))
-    quick = [m.qr_message(texts.QR_UNDO)] if changes else []
+    quick = [m.qr_message(texts.QR_UNDO)] if applied else []
     quick += [m.qr_message(texts.QR_REPORT)]
     ctx.reply(m.text("\n\n".join(parts), quick))
 

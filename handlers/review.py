@@ -11,6 +11,7 @@ from bot import texts
 from bot.thai import thai_datetime
 from handlers.context import Context
 from jobs import chain as chain_jobs
+from jobs.queues import retry_abandoned
 from store import events, versions
 
 log = logging.getLogger("itabot.review")
@@ -134,7 +135,11 @@ def _act(ctx: Context, version: int, step: int, decision: str, comment: str | No
     else:  # approved or not approved at the last step: the final files carry every decision
         ctx.reply(m.text(texts.acted(label, None)))
         ctx.enqueue(
-            "jobs.compile.finalise", ctx.org, version, job_id=f"finalise-{ctx.org}-{version}"
+            "jobs.compile.finalise",
+            ctx.org,
+            version,
+            job_id=f"finalise-{ctx.org}-{version}",
+            retry=retry_abandoned(),
         )
 
 

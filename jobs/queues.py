@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from rq import Queue
+from rq import Queue, Retry
 
 from bot.config import Settings, load_settings
 from store.db import connect_binary
@@ -11,6 +11,12 @@ EVENTS = "events"  # webhook bodies: a person is waiting for the answer
 DELIVERY = "delivery"  # pushes and multicasts
 DEFAULT = "default"  # compiles, reminder sweeps, scheduled work
 ALL = (EVENTS, DELIVERY, DEFAULT)
+
+
+def retry_abandoned() -> Retry:
+    """Retries for a job whose worker was killed mid-job (RQ retries it after its heartbeat
+    expires); every job here is safe to run again (idempotent by version, slot or event)."""
+    return Retry(max=3, interval=[0, 10, 30])
 
 
 def queue(name: str, settings: Settings | None = None) -> Queue:

@@ -15,7 +15,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
 from bot.config import Settings
-from jobs.queues import DEFAULT, queue
+from jobs.queues import DEFAULT, queue, retry_abandoned
 from store import plans
 from store.db import connect_binary, key
 from store.plan import Plan
@@ -97,6 +97,7 @@ def reschedule(settings: Settings, r: redis.Redis, org: str, now: datetime | Non
             result_ttl=7 * 86400,
             failure_ttl=30 * 86400,
             job_timeout=600,
+            retry=retry_abandoned(),
         )
         r.sadd(registry_key, job_id)
         count += 1
@@ -127,5 +128,6 @@ def schedule_next_nudge(settings: Settings, r: redis.Redis, org: str, after: dat
         moment.isoformat(),
         job_id=job_id,
         result_ttl=7 * 86400,
+        retry=retry_abandoned(),
     )
     r.sadd(key(org, "scheduled-jobs"), job_id)

@@ -44,12 +44,26 @@ def _event_id(event: dict[str, Any]) -> str:
     return "h" + hashlib.sha256(json.dumps(event, sort_keys=True).encode()).hexdigest()[:32]
 
 
+def _without_lone_surrogates(value: Any) -> Any:
+    """JSON may escape a lone UTF-16 surrogate ("\\udc00"); such a str cannot be written to
+    Redis or sent to LINE. Replace it with U+FFFD, keeping every proper pair."""
+    if isinstance(value, str):
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def process_body(org: str, body: str) -> int:
     """Handle every event of one webhook body; returns how many were handled."""
     settings = load_settings()
     try:
-        payload = json.loads(body)
-    except ValueError:
+        payload = _without_lone_surrogates(json.loads(body))
+    except (ValueError, RecursionError):
         return 0
     batch = payload.get("events") if isinstance(payload, dict) else None
     if not isinstance(batch, list):

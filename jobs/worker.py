@@ -18,6 +18,7 @@ import os
 
 os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
+import threading  # noqa: E402
 import time  # noqa: E402
 
 import redis  # noqa: E402
@@ -32,6 +33,9 @@ from jobs.queues import ALL  # noqa: E402
 
 IN_PROCESS = frozenset(ALL)
 HEARTBEAT_EVERY = 1.0  # seconds between the worker's own idle heartbeats (its key lives 480 s)
+JOB_HEARTBEAT_EVERY = 5.0  # seconds between heartbeats of a running in-process job
+JOB_HEARTBEAT_TTL = 20  # a job not heartbeaten for this long was abandoned (its worker died)
+MAINTENANCE_EVERY = 15  # seconds between RQ's registry clean-ups (abandoned jobs retried)
 
 
 class ItabotWorker(Worker):
@@ -67,7 +71,21 @@ class ItabotWorker(Worker):
             return
         super().set_state(state, pipeline=pipeline)
 
+    stopping = False  # SIGTERM/SIGINT asked for a shutdown (RQ sets no flag when idle)
+    interrupted: tuple[Job, Queue] | None = None  # the job Redis went away under
+
+    def request_stop(self, signum, frame) -> None:
+        self.stopping = True
+        super().request_stop(signum, frame)
+
     def execute_job(self, job: Job, queue: Queue) -> None:
+        try:
+            self._execute_job(job, queue)
+        except redis.ConnectionError:
+            self.interrupted = (job, queue)
+            raise
+
+    def _execute_job(self, job: Job, queue: Queue) -> None:
         if queue.name not in IN_PROCESS:
             # No reply thread may be mid-call when the work horse forks (its locks would
             # be copied held): let the replies in flight finish first.
@@ -77,12 +95,28 @@ class ItabotWorker(Worker):
             super().execute_job(job, queue)
             return
         self._in_process = True
+        beating = threading.Event()
+        # No monitor loop watches an in-process job: a thread keeps its short heartbeat alive,
+        # so a worker killed mid-job leaves an entry that expires within JOB_HEARTBEAT_TTL and
+        # the next worker's maintenance gives the job its retry (RQ's abandoned-job handling).
+        beat = threading.Thread(
+            target=self._beat, args=(job, beating), daemon=True, name="job-heartbeat"
+        )
         try:
             self.prepare_execution(job)
+            beat.start()
             self.perform_job(job, queue)
         finally:
+            beating.set()
             self._in_process = False
         self.set_state(WorkerStatus.IDLE)
+
+    def _beat(self, job: Job, stop: threading.Event) -> None:
+        while not stop.wait(JOB_HEARTBEAT_EVERY):
+            try:
+                self.maintain_heartbeats(job)
+            except Exception:  # noqa: BLE001 - Redis away: the job itself will notice
+                self.log.warning("job heartbeat failed", exc_info=True)
 
     def teardown(self) -> None:
         from jobs import webhook
@@ -90,14 +124,15 @@ class ItabotWorker(Worker):
         webhook.stop_background_replies()  # a warm shutdown sends what it has answered
         super().teardown()
 
+    @property
+    def dequeue_timeout(self) -> int:
+        # Wake from the blocking dequeue often enough for maintenance to run on time: RQ only
+        # cleans registries (and retries abandoned jobs) between dequeues.
+        return MAINTENANCE_EVERY
+
     def get_heartbeat_ttl(self, job: Job) -> int:
         if getattr(self, "_in_process", False):
-            # No monitor loop heartbeats an in-process job: cover its whole timeout (as SimpleWorker).
-            return (
-                int(job.timeout or self.queue_class.DEFAULT_TIMEOUT) + 60
-                if job.timeout != -1
-                else 480
-            )
+            return JOB_HEARTBEAT_TTL
         return super().get_heartbeat_ttl(job)
 
 
@@ -121,13 +156,40 @@ def preload() -> None:
 def run(burst: bool = False) -> int:
     settings = load_settings()
     logs.setup()
+    logs.capture_stderr()  # what RQ's processes print (a dying scheduler's traceback) as JSON too
     logs.register_secret(settings.channel_secret)
     logs.register_secret(settings.access_token)
     preload()
     from jobs import webhook
 
-    webhook.start_background_replies()
     # No socket timeout here: the worker blocks on BLPOP for minutes by design.
-    worker = ItabotWorker(list(ALL), connection=redis.Redis.from_url(settings.redis_url))
-    worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
-    return 0
+    connection = redis.Redis.from_url(settings.redis_url)
+    while True:
+        webhook.start_background_replies()
+        worker = ItabotWorker(
+            list(ALL), connection=connection, maintenance_interval=MAINTENANCE_EVERY
+        )
+        try:
+            worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+        except redis.RedisError:
+            pass  # RQ's teardown could not say goodbye to a Redis that is gone
+        if burst or worker.stopping:
+            return 0
+        # RQ's worker quits when Redis fails in the middle of a job: wait for Redis, settle the
+        # interrupted job as RQ would have (its Retry runs it again), and work on.
+        worker.log.warning("Redis failed under the worker; starting again once it answers")
+        if worker.pubsub_thread is not None:
+            worker.pubsub_thread.stop()  # RQ's unsubscribe needs Redis
+        _wait_for_redis(connection)
+        if worker.interrupted is not None:
+            job, queue = worker.interrupted
+            worker.handle_job_failure(job, queue, exc_string="Redis went away while the job ran")
+
+
+def _wait_for_redis(connection: redis.Redis) -> None:
+    while True:
+        try:
+            connection.ping()
+            return
+        except redis.RedisError:
+            time.sleep(0.5)

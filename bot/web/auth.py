@@ -49,7 +49,10 @@ def csrf_token(settings: Settings, org: str, sid: str) -> str:
 
 
 def csrf_ok(settings: Settings, viewer: Viewer, submitted: str | None) -> bool:
-    return hmac.compare_digest(viewer.csrf, submitted or "")
+    # compare_digest raises on non-ASCII text: a forged token must be a refusal, not a 500
+    if not submitted or not submitted.isascii() or len(submitted) > 200:
+        return False
+    return hmac.compare_digest(viewer.csrf, submitted)
 
 
 def _is_https(request: Request, settings: Settings) -> bool:
