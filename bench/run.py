@@ -242,25 +242,9 @@ class Bench:
         )
         w.stop_worker()  # the probe runs the worker class itself
         try:
-            done = subprocess.run(
-                [
-                    sys.executable,
-                    "-m",
-                    "bench.redis_work",
-                    "--users-json",
-                    str(users),
-                    "--simulator",
-                    w.sim_url,
-                ],
-                env=w.env,
-                cwd=procs.ROOT,
-                capture_output=True,
-                text=True,
-                timeout=300,
+            self.results["redis_work"] = run_module(
+                "bench.redis_work", "--users-json", str(users), "--simulator", w.sim_url, env=w.env
             )
-            if done.returncode != 0:
-                raise RuntimeError(done.stderr[-3000:])
-            self.results["redis_work"] = json.loads(done.stdout.strip().splitlines()[-1])
         finally:
             w.start_worker()
         wb.reset_between(w, SEED_ORG)
@@ -275,19 +259,9 @@ class Bench:
             mix = w.mix(self.people, tokens, 8)
             wb.closed(w.web_port, mix, 16, 30, count=count)
             out = HERE / "profile-worker.txt"
-            done = subprocess.run(
-                [sys.executable, "-m", "bench.profile_worker", "--out", str(out)],
-                env=w.env,
-                cwd=procs.ROOT,
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
-            if done.returncode != 0:
-                raise RuntimeError(done.stderr[-3000:])
-            self.results["profile"] = json.loads(done.stdout.strip().splitlines()[-1]) | {
-                "file": "bench/profile-worker.txt"
-            }
+            self.results["profile"] = run_module(
+                "bench.profile_worker", "--out", str(out), env=w.env
+            ) | {"file": "bench/profile-worker.txt"}
         finally:
             w.start_worker()
         wb.reset_between(w, SEED_ORG)
@@ -357,18 +331,11 @@ class Bench:
         """Issue 6's sweep at scale and the parser's per-message cost, each in its own process
         (the sweep bench uses its own Redis database)."""
         for name, module in (("sweep", "bench.bench_sweep"), ("parser", "bench.bench_parse")):
-            done = subprocess.run(
-                [sys.executable, "-m", module, "--json"],
-                capture_output=True,
-                text=True,
-                timeout=300,
-                cwd=HERE.parent,
-            )
-            if done.returncode == 0:
-                self.results[name] = json.loads(done.stdout.strip().splitlines()[-1])
+            try:
+                self.results[name] = run_module(module, "--json")
                 self.log(f"  {name}: {self.results[name]}")
-            else:
-                self.results[name] = {"error": done.stderr.strip().splitlines()[-1:]}
+            except RuntimeError as exc:
+                self.results[name] = {"error": str(exc).strip().splitlines()[-1:]}
 
     def run(self) -> int:
         self.results["machine"] = machine()
@@ -391,6 +358,21 @@ class Bench:
         report.write(self.results, HERE / "RESULTS.md")
         self.log(f"done in {self.results['wall_s']}s: bench/RESULTS.md, bench/results.json")
         return 0
+
+
+def run_module(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
+    """Run `python -m MODULE ARGS` (a bench part in its own process); its last stdout line is JSON."""
+    done = subprocess.run(
+        [sys.executable, "-m", *args],
+        env=env,
+        cwd=procs.ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr[-3000:])
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def req_org(req: events.Request) -> str:

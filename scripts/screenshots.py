@@ -21,14 +21,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 REDIS_URL = os.environ.get("ITABOT_SCREENSHOT_REDIS_URL", "redis://127.0.0.1:6379/14")
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 VIEWPORT = {"width": 1366, "height": 768}
 ORG = "naphu"
 
@@ -62,6 +54,7 @@ from bot.demo import demo_plan_text  # noqa: E402
 from store import people, plans, sessions, versions  # noqa: E402
 from store import status as status_store  # noqa: E402
 from store.plan import Plan, parse_plan  # noqa: E402
+from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 STAFF = {
     "สำนักปลัด": "นางสาวพิมพ์ชนก ศรีสุข",

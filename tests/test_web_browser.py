@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,18 +12,11 @@ import openpyxl
 import pytest
 
 from bot.simulator.client import message_text
+from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import wait_until
 from tests.helpers import itabot, join
 from tests.test_web_pages import login_link, report
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 ORG = "naphu"
 
 pytestmark = pytest.mark.skipif(
