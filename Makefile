@@ -44,12 +44,12 @@ test: setup redis chromium
 	PATH=$(VENV)/bin:$$PATH $(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint:
-	$(VENV)/bin/ruff check bot handlers jobs store tests bench scripts
-	$(VENV)/bin/ruff format --check bot handlers jobs store tests bench scripts
+	$(VENV)/bin/ruff check core store line handlers jobs bot simulator tests bench scripts
+	$(VENV)/bin/ruff format --check core store line handlers jobs bot simulator tests bench scripts
 
 format:
-	$(VENV)/bin/ruff format bot handlers jobs store tests bench scripts
-	$(VENV)/bin/ruff check --fix bot handlers jobs store tests bench scripts
+	$(VENV)/bin/ruff format core store line handlers jobs bot simulator tests bench scripts
+	$(VENV)/bin/ruff check --fix core store line handlers jobs bot simulator tests bench scripts
 
 bench: setup redis
 	PATH=$(VENV)/bin:$$PATH $(PY) -m bench.run

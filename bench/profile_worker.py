@@ -25,10 +25,10 @@ def main() -> int:
     args = parser.parse_args()
     from pyinstrument import Profiler
 
-    from bot import logs
-    from bot.config import load_settings
+    from core import logs
+    from core.config import load_settings
     from jobs import worker as product_worker
-    from jobs.queues import ALL
+    from store.queues import ALL
 
     settings = load_settings()
     logs.setup("WARNING")

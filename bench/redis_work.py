@@ -86,10 +86,10 @@ def main() -> int:
     from bench import events
     from bench.world import SIGNING_KEY
     from bot.app import create_app
-    from bot.config import DEMO_CHANNEL_SECRET, load_settings
+    from core.config import DEMO_CHANNEL_SECRET, load_settings
     from jobs import webhook as webhook_job
     from jobs import worker as product_worker
-    from jobs.queues import ALL
+    from store.queues import ALL
 
     settings = load_settings()
     product_worker.preload()

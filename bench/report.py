@@ -460,7 +460,7 @@ mark), the same replies; `tests/test_foundation.py` and `tests/test_reporting.py
   webhook does not depend on the organisation).
 - **Memo, seed under 0.5 s.** The compile job itself takes 0.3–0.4 s, almost all of it typst (PDF + page-1
   PNG, 5 pages) in a fresh work horse; `itabot compile` then costs ~0.4 s more than `itabot --help` in
-  imports (`bot.files` pulls in Flask, `store.plan` pydantic, `rq` redis' asyncio client) and ~0.15 s in
+  imports (`bot.files` pulls in Flask, `store.plan_schema` pydantic, `rq` redis' asyncio client) and ~0.15 s in
   enqueue, fork and polling every 0.1 s. `bot/cli.py` could import less and wait with
   `job.latest_result(timeout=…)`; the renderer's owner could keep one warm typst compiler for repeated
   compiles.

@@ -14,11 +14,11 @@ import redis
 from flask import Flask, Response, abort, request
 from linebot.v3.webhook import SignatureValidator
 
-from bot import logs
-from bot.config import Settings, load_settings
-from jobs.queues import EVENTS, queue, retry_abandoned
+from core import logs
+from core.config import Settings, load_settings
 from store import plans
 from store.db import connect
+from store.queues import EVENTS, queue, retry_abandoned
 
 log = logging.getLogger("itabot.web")
 

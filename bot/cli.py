@@ -10,9 +10,9 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from bot import texts
-from bot.config import load_settings
-from bot.thai import to_thai_digits
+from core.config import load_settings
+from core.texts import chat as texts
+from core.thai import to_thai_digits
 
 
 def _redis():
@@ -51,7 +51,7 @@ def _parse_at(text: str | None) -> datetime:
 
 def cmd_plan_load(args: argparse.Namespace) -> int:
     from store import plans
-    from store.plan import PlanError, load_plan_file
+    from store.plan_schema import PlanError, load_plan_file
 
     try:
         plan = load_plan_file(args.file)
@@ -135,9 +135,9 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
-    from bot.files import file_name, file_url
-    from jobs.queues import DEFAULT, queue, retry_abandoned
+    from core.file_links import file_name, file_url
     from store import versions
+    from store.queues import DEFAULT, queue, retry_abandoned
 
     settings = load_settings()
     r = _redis()
@@ -241,13 +241,15 @@ def cmd_web(args: argparse.Namespace) -> int:
 
 
 def cmd_simulator(args: argparse.Namespace) -> int:
-    from bot.simulator.server import main as simulator_main
+    from core.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET
+    from simulator.server import main as simulator_main
 
-    return simulator_main() or 0
+    simulator_main(default_secret=DEMO_CHANNEL_SECRET, default_token=DEMO_ACCESS_TOKEN)
+    return 0
 
 
 def cmd_richmenu(args: argparse.Namespace) -> int:
-    from bot import richmenu
+    from line import richmenu
 
     menu_id = richmenu.install(load_settings())
     print(menu_id)

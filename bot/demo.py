@@ -7,11 +7,11 @@ from importlib import resources
 
 import yaml
 
-from bot.config import Settings
+from core.config import Settings
 from store import plans
 from store import status as status_store
 from store.db import connect
-from store.plan import parse_plan
+from store.plan_schema import parse_plan
 
 
 def demo_plan_text() -> str:

@@ -2,35 +2,16 @@
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
-from bot.config import Settings
-from bot.signing import check_signed, signed_query
+from core.config import Settings
+from core.file_links import FILE_NAME, KIND_OF_SUFFIX
+from core.signing import check_signed
 from store import versions
 from store.db import connect_binary
 
 if TYPE_CHECKING:  # Flask is imported only by the web process; the CLI builds links without it
     from flask import Flask, Response
-
-_NAME = re.compile(
-    r"^memo-(?P<org>[a-z0-9-]+)-v(?P<version>\d+)(?P<suffix>\.pdf|\.docx|-page1\.png)$"
-)
-_KIND = {".pdf": "pdf", ".docx": "docx", "-page1.png": "png"}
-_SUFFIX = {v: k for k, v in _KIND.items()}
-
-
-def file_name(org: str, version: int, kind: str) -> str:
-    return f"memo-{org}-v{version}{_SUFFIX[kind]}"
-
-
-def file_path(org: str, version: int, kind: str) -> str:
-    return f"/files/{org}/{version}/{file_name(org, version, kind)}"
-
-
-def file_url(settings: Settings, org: str, version: int, kind: str, ttl: int | None = None) -> str:
-    path = file_path(org, version, kind)
-    return f"{settings.public_base_url}{path}?{signed_query(settings.signing_key, path, ttl or settings.file_link_ttl)}"
 
 
 def _plain(value: str | None, limit: int) -> bool:
@@ -56,10 +37,10 @@ def register(app: Flask, settings: Settings) -> None:
             return Response(
                 "ลิงก์ไม่ถูกต้องหรือหมดอายุแล้ว (link invalid or expired)", 403, mimetype="text/plain"
             )
-        match = _NAME.match(name)
+        match = FILE_NAME.match(name)
         if not match or match["org"] != org or int(match["version"]) != version:
             return Response("not found", 404)
-        kind = _KIND[match["suffix"]]
+        kind = KIND_OF_SUFFIX[match["suffix"]]
         data = versions.read_file(rb, org, version, kind)
         if data is None:
             return Response("not found", 404)

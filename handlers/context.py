@@ -10,9 +10,9 @@ from typing import Any
 
 import redis
 
-from bot.config import Settings
+from core.config import Settings
 from store.people import Person
-from store.plan import Plan
+from store.plan_schema import Plan
 
 
 @dataclass

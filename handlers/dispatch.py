@@ -9,10 +9,10 @@ import re
 import unicodedata
 from typing import Any
 
-from bot import messages as m
-from bot import texts
+from core.texts import chat as texts
 from handlers import join, overview, postback, report, review, web_login
 from handlers.context import Context
+from line import messages as m
 from store import events
 
 log = logging.getLogger("itabot.dispatch")

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import logging
 
-from bot import messages as m
-from bot import texts
+from core.texts import chat as texts
 from handlers.context import Context
+from line import messages as m
 from store import people, versions
 
 log = logging.getLogger("itabot.join")
@@ -48,7 +48,7 @@ def register(ctx: Context, code_text: str, display_name: str) -> None:
     org_name = ctx.plan.org.name if ctx.plan else ""
     if result.kind == "position":
         # A memo already waiting at this position reaches its new holder now.
-        from jobs import chain as chain_jobs
+        from handlers import review_notifications as chain_jobs
 
         version = versions.current(ctx.r, ctx.org)
         state = versions.chain(ctx.r, ctx.org, version) if version else None

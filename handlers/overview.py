@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import messages as m
-from bot import texts
-from bot.progress import progress_bubble
+from core.texts import chat as texts
 from handlers.context import Context
+from line import messages as m
+from line.progress_bubble import progress_bubble
 from store import status as status_store
-from store.plan import Plan
+from store.plan_schema import Plan
 from store.status import Matrix
 
 

@@ -25,7 +25,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from store.statuses import DONE, IN_PROGRESS, NOT_STARTED
+from core.values import DONE, IN_PROGRESS, NOT_STARTED
 
 NO_MEASURE = "no_measure"
 NO_STATUS = "no_status"

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot import messages as m
-from bot import texts
+from core.texts import chat as texts
+from core.values import STATUSES
 from handlers import postback
 from handlers.context import Context
 from handlers.parse import MeasureRef, ParsedReport, parse_report
+from line import messages as m
 from store import status as status_store
-from store.plan import Measure, Plan
-from store.statuses import STATUSES
+from store.plan_schema import Measure, Plan
 
 STATUS_BUTTON_STYLE = {"not_started": "secondary", "in_progress": "secondary", "done": "primary"}
 

@@ -6,13 +6,13 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot import messages as m
-from bot import texts
-from bot.thai import thai_datetime
+from core.texts import chat as texts
+from core.thai import thai_datetime
+from handlers import review_notifications as chain_jobs
 from handlers.context import Context
-from jobs import chain as chain_jobs
-from jobs.queues import retry_abandoned
+from line import messages as m
 from store import events, versions
+from store.queues import retry_abandoned
 
 log = logging.getLogger("itabot.review")
 

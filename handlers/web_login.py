@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from bot import messages as m
-from bot import texts
-from bot.thai import to_thai_digits
+from core.texts import chat as texts
+from core.thai import to_thai_digits
 from handlers.context import Context
+from line import messages as m
 from store import sessions
 
 

@@ -6,14 +6,14 @@ import logging
 import time
 from datetime import UTC, date, datetime
 
-from bot.config import load_settings
-from bot.thai import thai_date
-from jobs import chain as chain_jobs
+from core.config import load_settings
+from core.thai import thai_date
+from handlers import review_notifications as chain_jobs
 from jobs.memo import MemoInput, StepRecord, render_memo
 from store import plans, versions
 from store import status as status_store
 from store.db import connect, connect_binary
-from store.plan import Plan
+from store.plan_schema import Plan
 from store.status import Matrix
 
 log = logging.getLogger("itabot.compile")

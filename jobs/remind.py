@@ -11,13 +11,12 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bot import messages as m
-from bot import texts
-from bot.config import Settings, load_settings
-from jobs import deliver
-from jobs.chain import retry_key
+from core.config import Settings, load_settings
+from core.texts import chat as texts
+from handlers.review_notifications import retry_key
 from jobs.schedule import reminder_slots, schedule_next_nudge, slot_id
-from store import people, plans, versions
+from line import messages as m
+from store import people, plans, queues, versions
 from store import status as status_store
 from store.db import connect, key
 
@@ -99,7 +98,7 @@ def sweep(settings: Settings, org: str, at_iso: str, *, dry_run: bool = False) -
         return {**planned, "message": "รอบนี้ส่งไปแล้ว ไม่ส่งซ้ำ", "sent": 0, "lines": []}
     if dry_run:
         return {**planned, "message": f"(ทดลอง) จะส่งถึง {recipients} คน", "sent": 0}
-    calls = deliver.enqueue_many(
+    calls = queues.enqueue_deliveries(
         [
             (to, messages, retry_key(org, purpose))
             for to, messages, purpose in planned["deliveries"]
@@ -154,7 +153,7 @@ def deadline_compile(org: str, deadline_iso: str) -> int | None:
 
 def nudge_reviewers(org: str, tick_iso: str) -> bool:
     """Daily: a reviewer who has held the current version for over a day hears again."""
-    from jobs import chain as chain_jobs
+    from handlers import review_notifications as chain_jobs
 
     settings = load_settings()
     r = connect(settings.redis_url)

@@ -14,11 +14,11 @@ import redis
 from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
-from bot.config import Settings
-from jobs.queues import DEFAULT, queue, retry_abandoned
+from core.config import Settings
 from store import plans
 from store.db import connect_binary, key
-from store.plan import Plan
+from store.plan_schema import Plan
+from store.queues import DEFAULT, queue, retry_abandoned
 
 
 def reminder_slots(plan: Plan) -> list[datetime]:

@@ -22,16 +22,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from concurrent.futures import wait as wait_futures
 from typing import Any
 
-from bot.config import Settings, load_settings
-from bot.line_client import LineClient, LineError
-from bot.logs import current_event
+from core.config import Settings, load_settings
+from core.logs import current_event
 from handlers import dispatch
 from handlers.context import Context
-from jobs import deliver
-from jobs.queues import DEFAULT, queue
+from line.client import LineClient, LineError
 from store import events as event_store
-from store import people, plans
+from store import people, plans, queues
 from store.db import connect
+from store.queues import DEFAULT, queue
 
 log = logging.getLogger("itabot.webhook")
 
@@ -132,7 +131,7 @@ def _reply(ctx: Context, line: LineClient, replies: list[dict[str, Any]], reply_
 
 def _queue_followups(ctx: Context, pushes: list, after: list) -> None:
     for to, messages, retry_key in pushes:
-        deliver.enqueue(to, messages, retry_key, ctx.settings)
+        queues.enqueue_delivery(to, messages, retry_key, ctx.settings)
     for func, args, kwargs in after:
         queue(DEFAULT, ctx.settings).enqueue(func, *args, **kwargs)
 

@@ -27,9 +27,9 @@ from rq.job import Job  # noqa: E402
 from rq.queue import Queue  # noqa: E402
 from rq.worker import WorkerStatus  # noqa: E402
 
-from bot import logs  # noqa: E402
-from bot.config import load_settings  # noqa: E402
-from jobs.queues import ALL  # noqa: E402
+from core import logs  # noqa: E402
+from core.config import load_settings  # noqa: E402
+from store.queues import ALL  # noqa: E402
 
 IN_PROCESS = frozenset(ALL)
 HEARTBEAT_EVERY = 1.0  # seconds between the worker's own idle heartbeats (its key lives 480 s)

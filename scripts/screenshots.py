@@ -49,11 +49,11 @@ sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
 
-from bot.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, load_settings  # noqa: E402
 from bot.demo import demo_plan_text  # noqa: E402
+from core.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, load_settings  # noqa: E402
 from store import people, plans, sessions, versions  # noqa: E402
 from store import status as status_store  # noqa: E402
-from store.plan import Plan, parse_plan  # noqa: E402
+from store.plan_schema import Plan, parse_plan  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 STAFF = {
@@ -195,7 +195,7 @@ def main() -> int:
     from werkzeug.serving import make_server
 
     from bot.app import create_app
-    from bot.simulator.server import start_in_thread
+    from simulator.server import start_in_thread
 
     settings = load_settings()
     r = redis.Redis.from_url(settings.redis_url, decode_responses=True)
@@ -304,7 +304,7 @@ def shoot_chat(r: redis.Redis) -> None:
     """The LINE simulator as a division clerk sees it: a typed report, the carousel, a tap."""
     from playwright.sync_api import sync_playwright
 
-    from bot.simulator.client import SimulatorClient, postback_buttons
+    from simulator.client import SimulatorClient, postback_buttons
 
     sim = SimulatorClient(f"http://127.0.0.1:{SIM_PORT}")
     clerk = sim.create_user("นางสาวสมใจ กองสวัสดิการ")

@@ -12,7 +12,7 @@ import redis
 from store.db import GLOBAL_DEFAULT_ORG, GLOBAL_ORGS, key
 
 if TYPE_CHECKING:  # parsed plans need pydantic; the plan's plain fields (timezone) do not
-    from store.plan import Plan
+    from store.plan_schema import Plan
 
 _cache: dict[str, tuple[str, Plan]] = {}  # org -> (revision, plan)
 _cache_lock = threading.Lock()
@@ -75,7 +75,7 @@ def get_plan(r: redis.Redis, org: str) -> Plan | None:
     raw = r.get(key(org, "plan"))
     if raw is None:
         return None
-    from store.plan import Plan
+    from store.plan_schema import Plan
 
     plan = Plan.model_validate(json.loads(raw))
     with _cache_lock:

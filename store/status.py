@@ -16,9 +16,9 @@ from typing import Any
 
 import redis
 
+from core.values import NOT_STARTED, STATUSES, derive
 from store.db import key
-from store.plan import Plan
-from store.statuses import NOT_STARTED, STATUSES, derive
+from store.plan_schema import Plan
 
 EVENT_MARK_SECONDS = 7 * 24 * 3600
 UNDO_DEPTH = 20

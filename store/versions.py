@@ -18,7 +18,7 @@ import redis
 from store.db import key
 
 if TYPE_CHECKING:  # kept out of import time: `itabot compile` reads versions without pydantic
-    from store.plan import Plan
+    from store.plan_schema import Plan
     from store.status import Matrix
 
 FILE_KINDS = {

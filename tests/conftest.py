@@ -46,7 +46,7 @@ os.environ.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
 
 import redis  # noqa: E402
 
-from bot.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, load_settings  # noqa: E402
+from core.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, load_settings  # noqa: E402
 
 SEED_PLAN = ROOT / "examples" / "naphu-2564.yaml"
 SEED_STATUSES = ROOT / "examples" / "naphu-2564-statuses.yaml"
@@ -96,7 +96,7 @@ def web(settings, rdb) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def simulator_server(web) -> Iterator[str]:
-    from bot.simulator.server import start_in_thread
+    from simulator.server import start_in_thread
 
     server, base_url = start_in_thread(
         "127.0.0.1", SIM_PORT, DEMO_CHANNEL_SECRET, DEMO_ACCESS_TOKEN, f"{web}/callback"
@@ -133,9 +133,9 @@ def worker(simulator_server) -> Iterator[subprocess.Popen]:
 @pytest.fixture
 def sim(simulator_server, worker, rdb):
     """A clean world: empty store, the seed plan loaded, simulator reset."""
-    from bot.simulator.client import SimulatorClient
+    from simulator.client import SimulatorClient
     from store import plans
-    from store.plan import load_plan_file
+    from store.plan_schema import load_plan_file
 
     _clean_store(rdb)
     client = SimulatorClient(simulator_server)

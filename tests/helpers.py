@@ -25,7 +25,7 @@ def itabot(*args: str, check: bool = True) -> subprocess.CompletedProcess:
 
 def invite(target: str, org: str = "naphu") -> str:
     """A fresh code, made in-process (the `itabot invite` command has tests of its own)."""
-    from bot.config import load_settings
+    from core.config import load_settings
     from store import people, plans
     from store.db import connect
 

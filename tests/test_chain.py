@@ -8,8 +8,8 @@ import time
 
 import requests
 
-from bot.simulator.client import message_text, postback_buttons
-from bot.thai import to_thai_digits
+from core.thai import to_thai_digits
+from simulator.client import message_text, postback_buttons
 from tests.conftest import wait_until
 from tests.helpers import itabot, join
 from tests.test_memo_render import pdf_lines

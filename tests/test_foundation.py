@@ -12,8 +12,8 @@ import time
 
 import requests
 
-from bot.config import DEMO_CHANNEL_SECRET
-from bot.simulator.client import message_text
+from core.config import DEMO_CHANNEL_SECRET
+from simulator.client import message_text
 from tests.conftest import wait_until
 
 

@@ -30,7 +30,7 @@ import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.config import DEMO_CHANNEL_SECRET, Settings, load_settings
+from core.config import DEMO_CHANNEL_SECRET, Settings, load_settings
 from tests.conftest import SEED_PLAN
 from tests.simulator_fixtures import running_simulator
 from tests.test_reliability import RedisServer, environment
@@ -128,7 +128,7 @@ def world(tmp_path_factory) -> Iterator[World]:
     from bot.app import create_app
     from store import people, plans
     from store.db import key
-    from store.plan import load_plan_file
+    from store.plan_schema import load_plan_file
 
     server = RedisServer(tmp_path_factory.mktemp("fuzz-redis"), persistent=False)
     server.start()
@@ -674,7 +674,7 @@ def test_bodies_around_one_mebibyte(world, size, user):
 
 
 def test_unknown_event_types_are_ignored_and_logged_with_the_event_id(world):
-    from bot.logs import JsonFormatter
+    from core.logs import JsonFormatter
 
     captured = io.StringIO()
     handler = logging.StreamHandler(captured)

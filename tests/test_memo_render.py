@@ -26,7 +26,7 @@ from jobs.memo import MemoInput, MemoRenderError, RenderedMemo, StepRecord, rend
 from jobs.memo.content import build_document, clean, document_strings
 from jobs.memo.fonts import covered
 from jobs.memo.samples import approved_chain, large_input, seed_input
-from store.plan import Plan
+from store.plan_schema import Plan
 
 BANGKOK = timezone(timedelta(hours=7))
 

@@ -15,9 +15,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
+from core.values import DONE, IN_PROGRESS, NOT_STARTED
 from handlers.parse import MeasureRef, ParsedReport, looks_like_report, parse_report
-from store.plan import load_plan_file
-from store.statuses import DONE, IN_PROGRESS, NOT_STARTED
+from store.plan_schema import load_plan_file
 
 PLAN = load_plan_file(str(Path(__file__).resolve().parent.parent / "examples" / "naphu-2564.yaml"))
 MEASURES = [MeasureRef(m.id, m.title, m.short_title) for m in PLAN.measures]

@@ -26,9 +26,9 @@ import pytest
 import redis
 import requests
 
-from bot.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, Settings, load_settings
-from bot.simulator.client import SimulatorClient, message_text, postback_buttons
-from bot.thai import to_thai_digits
+from core.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, Settings, load_settings
+from core.thai import to_thai_digits
+from simulator.client import SimulatorClient, message_text, postback_buttons
 from tests.conftest import ROOT, SEED_PLAN, start_worker, wait_until
 
 ORG = "naphu"
@@ -181,7 +181,7 @@ class Stack:
         from werkzeug.serving import make_server
 
         from bot.app import create_app
-        from bot.simulator.server import start_in_thread
+        from simulator.server import start_in_thread
 
         self.directory = directory
         self.redis = RedisServer(directory / "redis")
@@ -254,7 +254,7 @@ class Stack:
     def load_plan(self, plan: Any = None) -> None:
         from jobs import schedule
         from store import plans
-        from store.plan import load_plan_file
+        from store.plan_schema import load_plan_file
 
         plans.save_plan(self.r, plan or load_plan_file(str(SEED_PLAN)), replace=True)
         schedule.reschedule(self.settings, self.r, ORG)

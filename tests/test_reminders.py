@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import yaml
 
-from bot.simulator.client import message_text
+from simulator.client import message_text
 from tests.conftest import SEED_PLAN, wait_until
 from tests.helpers import itabot, join
 
@@ -130,7 +130,7 @@ def test_plan_load_schedules_each_slot_once_and_a_missed_slot_is_sent(sim, rdb, 
     itabot("plan", "load", str(path))  # twice: nothing scheduled twice
     from rq.registry import ScheduledJobRegistry
 
-    from jobs.queues import DEFAULT, queue
+    from store.queues import DEFAULT, queue
 
     registry = ScheduledJobRegistry(queue=queue(DEFAULT))
     ids = registry.get_job_ids()

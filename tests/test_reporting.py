@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 
-from bot.simulator.client import message_text, postback_buttons, quick_replies
+from simulator.client import message_text, postback_buttons, quick_replies
 from tests.conftest import wait_until
 from tests.helpers import itabot, join
 

@@ -16,7 +16,7 @@ import time
 
 import requests
 
-from bot.simulator.client import message_text, postback_buttons
+from simulator.client import message_text, postback_buttons
 from tests.conftest import ROOT, wait_until
 
 ORG = "naphu"
@@ -175,8 +175,8 @@ def test_invite_code_guessing_is_rate_limited_and_logged(sim, rdb):
 
 
 def test_memo_links_with_a_changed_signature_or_past_expiry_are_refused(sim, web, rdb, settings):
-    from bot.files import file_path, file_url
-    from bot.signing import sign, signed_query
+    from core.file_links import file_path, file_url
+    from core.signing import sign, signed_query
     from store import versions
     from store.db import connect_binary
 
@@ -266,7 +266,7 @@ def test_secrets_never_reach_logs_or_error_pages(tmp_path):
     away, a job fails, requests are refused: the secret and the token appear nowhere."""
     import secrets as random_secrets
 
-    from bot.logs import JsonFormatter
+    from core.logs import JsonFormatter
     from tests.test_reliability import Stack
 
     secret = "chsecret-" + random_secrets.token_hex(16)
@@ -297,7 +297,7 @@ def test_secrets_never_reach_logs_or_error_pages(tmp_path):
             message="the worker's records of both events and the refused push",
         )
         # a job that fails: a compile for an organisation without a plan
-        from jobs.queues import DEFAULT, queue
+        from store.queues import DEFAULT, queue
 
         queue(DEFAULT, stack.settings).enqueue("jobs.compile.compile_version", "ghost", 1)
         wait_until(
@@ -327,7 +327,7 @@ def test_secrets_never_reach_logs_or_error_pages(tmp_path):
         worker.terminate()  # (what a worker does when Redis goes away is test_reliability's)
         worker.wait(20)
         stack.redis.shutdown()  # and now the web fails
-        from bot.files import file_url
+        from core.file_links import file_url
 
         for url in (
             f"{web}/healthz",

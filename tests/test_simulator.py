@@ -30,9 +30,9 @@ from linebot.v3.messaging import (
     TextMessage,
 )
 
-from bot.simulator import schema
-from bot.simulator.app import create_app
-from bot.simulator.client import SimulatorClient, message_text, postback_buttons, quick_replies
+from simulator import schema
+from simulator.app import create_app
+from simulator.client import SimulatorClient, message_text, postback_buttons, quick_replies
 from tests.simulator_fixtures import (
     SECRET,
     TOKEN,

@@ -11,7 +11,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from bot.simulator.client import message_text
+from simulator.client import message_text
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import wait_until
 from tests.helpers import itabot, join

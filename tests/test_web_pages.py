@@ -12,7 +12,7 @@ import openpyxl
 import pytest
 import requests
 
-from bot.simulator.client import message_text
+from simulator.client import message_text
 from tests.conftest import wait_until
 from tests.helpers import join
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from bot.config import Settings
+from core.config import Settings
 
 
 def register(app: Flask, settings: Settings) -> None:

@@ -9,8 +9,8 @@ from dataclasses import dataclass
 import redis
 from flask import Request, Response
 
-from bot.config import Settings
-from bot.signing import sign
+from core.config import Settings
+from core.signing import sign
 from store import people, sessions
 from store.people import Person
 

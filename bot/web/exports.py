@@ -13,10 +13,10 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from bot import texts
-from bot.web import texts as web_texts
-from bot.web.model import parse_iso
-from store.plan import Plan
+from bot.web.view_models import parse_iso
+from core.texts import chat as texts
+from core.texts import web as web_texts
+from store.plan_schema import Plan
 from store.status import Matrix
 
 Cell = str | int | float | datetime | None

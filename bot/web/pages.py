@@ -28,15 +28,17 @@ from urllib.parse import urlencode, urlsplit
 import redis
 from flask import Blueprint, Flask, Response, redirect, render_template, request, send_file, url_for
 
-from bot.config import Settings
-from bot.files import file_url
-from bot.thai import to_thai_digits
-from bot.web import auth, exports, model
-from bot.web import texts as web_texts
-from store import people, plans, versions, web_queries
+from bot.web import auth, exports
+from bot.web import view_models as model
+from core.config import Settings
+from core.file_links import file_url
+from core.texts import web as web_texts
+from core.thai import to_thai_digits
+from store import people, plans, versions
 from store import status as status_store
+from store import version_views as web_queries
 from store.db import connect
-from store.plan import Plan
+from store.plan_schema import Plan
 
 ORG_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
 HISTORY_PAGE_SIZE = 100

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.thai import thai_date, to_thai_digits
+from core.thai import thai_date, to_thai_digits
+from core.values import DONE, IN_PROGRESS, NOT_STARTED
 from jobs.memo.fonts import covered
-from store.plan import Plan
-from store.statuses import DONE, IN_PROGRESS, NOT_STARTED
+from store.plan_schema import Plan
 
 APPROVE = "approve"
 REJECT = "reject"

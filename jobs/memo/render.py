@@ -21,7 +21,7 @@ import typst
 from jobs.memo.content import StepRecord, build_document
 from jobs.memo.docx import build_docx
 from jobs.memo.fonts import font_files
-from store.plan import Plan
+from store.plan_schema import Plan
 
 __all__ = [
     "MemoInput",
@@ -43,7 +43,7 @@ class MemoInput:
     plan: Plan
     memo_date: date  # the memo's date (วันที่), local date
     version: int
-    measure_status: dict[str, str]  # measure id -> derived status (store.statuses)
+    measure_status: dict[str, str]  # measure id -> derived status (core.values)
     notes: dict[str, list[str]]  # measure id -> evidence notes (deduplicated, in order)
     chain: list[StepRecord]  # one per plan.chain step, same order
     final: bool = False  # approved by the last step

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import messages as m
-from bot import texts
-from bot.config import Settings
-from bot.files import file_url
-from bot.progress import progress_bubble
-from store.plan import Plan
+from core.config import Settings
+from core.file_links import file_url
+from core.texts import chat as texts
+from line import messages as m
+from line.progress_bubble import progress_bubble
+from store.plan_schema import Plan
 from store.status import Matrix
 
 

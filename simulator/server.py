@@ -1,4 +1,4 @@
-"""Run the simulator: `python -m bot.simulator` (or `serve(...)`), or in a thread for tests."""
+"""Run the simulator (`itabot simulator`, or `serve(...)`), or in a thread for tests."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import threading
 
 from werkzeug.serving import BaseWSGIServer, make_server, run_simple
 
-from bot.simulator.app import create_app
+from simulator.app import create_app
 
 log = logging.getLogger("itabot.simulator")
 
@@ -59,10 +59,9 @@ def start_in_thread(
     return server, f"http://{host}:{server.server_port}"
 
 
-def main() -> None:
-    """Configuration from the environment (honcho also loads `.env` into it)."""
-    from bot.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET
-
+def main(default_secret: str, default_token: str) -> None:
+    """Configuration from the environment (honcho also loads `.env` into it); the channel's
+    secret and token default to the ones the caller (the bot's CLI) gives."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     port = int(os.environ.get("SIMULATOR_PORT", "8001"))
     host = os.environ.get("SIMULATOR_HOST", "127.0.0.1")
@@ -73,12 +72,8 @@ def main() -> None:
     serve(
         host,
         port,
-        channel_secret=os.environ.get("LINE_CHANNEL_SECRET", DEMO_CHANNEL_SECRET),
-        access_token=os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", DEMO_ACCESS_TOKEN),
+        channel_secret=os.environ.get("LINE_CHANNEL_SECRET", default_secret),
+        access_token=os.environ.get("LINE_CHANNEL_ACCESS_TOKEN", default_token),
         webhook_url=webhook_url,
         admin_url=admin_url,
     )
-
-
-if __name__ == "__main__":
-    main()

@@ -18,15 +18,15 @@ from typing import Any
 
 from flask import Flask, Response, g, jsonify, render_template_string, request, send_file
 
-from bot.simulator import webhook
-from bot.simulator.schema import (
+from simulator import webhook
+from simulator.schema import (
     ErrorDetail,
     check_request,
     error_body,
     messaging_validator,
     parse_json,
 )
-from bot.simulator.state import FAULT_MODES, Fault, RichMenu, SentEvent, SimState, new_request_id
+from simulator.state import FAULT_MODES, Fault, RichMenu, SentEvent, SimState, new_request_id
 
 HERE = Path(__file__).resolve().parent
 EXTENSION_KEY = "line_simulator"

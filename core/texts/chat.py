@@ -5,7 +5,7 @@ Functions take plain values and return text; message layout lives in bot/message
 
 from __future__ import annotations
 
-from bot.thai import to_thai_digits
+from core.thai import to_thai_digits
 
 STATUS_LABEL = {
     "not_started": "ยังไม่ดำเนินการ",

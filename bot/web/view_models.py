@@ -11,13 +11,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot import texts
-from bot.thai import THAI_MONTHS_SHORT, thai_date, to_thai_digits
-from bot.web import texts as web_texts
+from core.texts import chat as texts
+from core.texts import web as web_texts
+from core.thai import THAI_MONTHS_SHORT, thai_date, to_thai_digits
 from store.people import Person
-from store.plan import Plan
+from store.plan_schema import Plan
 from store.status import Matrix
-from store.web_queries import VersionView
+from store.version_views import VersionView
 
 
 def parse_iso(value: str | None) -> datetime | None:

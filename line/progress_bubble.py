@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import messages as m
-from bot import texts
-from bot.thai import to_thai_digits
-from store.plan import Plan
+from core.texts import chat as texts
+from core.thai import to_thai_digits
+from line import messages as m
+from store.plan_schema import Plan
 from store.status import Matrix
 
 

@@ -11,12 +11,12 @@ import uuid
 
 import redis
 
-from bot import memo_messages, texts
-from bot import messages as m
-from bot.config import Settings
+from core.config import Settings
+from core.texts import chat as texts
 from handlers import postback
-from jobs import deliver
-from store import people, plans, versions
+from line import memo_messages
+from line import messages as m
+from store import people, plans, queues, versions
 
 log = logging.getLogger("itabot.chain")
 
@@ -27,7 +27,7 @@ def retry_key(org: str, purpose: str) -> str:
 
 def _send(settings: Settings, org: str, to: list[str], messages: list[dict], purpose: str) -> None:
     if to:
-        deliver.enqueue(to, messages, retry_key(org, purpose), settings)
+        queues.enqueue_delivery(to, messages, retry_key(org, purpose), settings)
 
 
 def request_messages(

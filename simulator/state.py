@@ -12,7 +12,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from bot.simulator import webhook
+from simulator import webhook
 
 FAULT_MODES = ("reject", "accept_then_fail", "timeout")
 

@@ -11,7 +11,7 @@ _TIMEOUT = 60.0  # a webhook round trip through the bot may take a while under l
 
 
 class SimulatorClient:
-    """Plays LINE users against a running simulator (see `bot.simulator.server`)."""
+    """Plays LINE users against a running simulator (see `simulator.server`)."""
 
     def __init__(self, base_url: str):
         self.base_url = base_url.rstrip("/")

@@ -14,6 +14,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from core.values import InviteKind
+
 _THAI_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
@@ -208,6 +210,21 @@ class Plan(_Strict):
 
     def local_deadline(self) -> datetime:
         return self.deadline.astimezone(self.tz)
+
+    def days_left(self, now: datetime) -> int:
+        """Calendar days from `now` to the deadline, in the plan's time zone (negative: late)."""
+        return (self.local_deadline().date() - now.astimezone(self.tz).date()).days
+
+    def invite_kind(self, target: str) -> InviteKind | None:
+        """What an invite for `target` makes: `admin`, a division's staff, or a chain step's
+        reviewer (the plan keeps the three kinds of name distinct)."""
+        if target == InviteKind.ADMIN:
+            return InviteKind.ADMIN
+        if target in self.divisions:
+            return InviteKind.DIVISION
+        if target in [step.position for step in self.chain]:
+            return InviteKind.POSITION
+        return None
 
 
 class PlanConsistencyError(ValueError):

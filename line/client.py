@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from bot.config import Settings
+from core.config import Settings
 
 log = logging.getLogger("itabot.line")
 

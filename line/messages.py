@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import texts
-from bot.thai import to_thai_digits
+from core.texts import chat as texts
+from core.thai import to_thai_digits
 
 COLOR = {"not_started": "#9E9E9E", "in_progress": "#F5A623", "done": "#1DB446"}
 TEXT_LIMIT = 5000

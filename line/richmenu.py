@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from bot import texts
-from bot.config import Settings
+from core.config import Settings
+from core.texts import chat as texts
 
 WIDTH, HEIGHT = 2500, 843
 ITEMS = [(texts.QR_REPORT, "#06C755"), (texts.QR_OVERVIEW, "#2F80ED"), (texts.QR_HELP, "#6B7280")]
