@@ -163,8 +163,22 @@ class Matrix:
         return [
             m.id
             for m in self.plan.measures_of(division)
-            if self.cell(m.id, division).status != "done"
+            if self.cell(m.id, division).status != DONE
         ]
+
+    def progress_by_division(self) -> tuple[list[str], list[tuple[str, list[str]]]]:
+        """(divisions with every measure done, [(division, its unfinished measure ids)]), in
+        plan order; a division that owns no measure is in neither."""
+        done, behind = [], []
+        for division in self.plan.divisions:
+            if not self.plan.measures_of(division):
+                continue
+            unfinished = self.unfinished_of(division)
+            if unfinished:
+                behind.append((division, unfinished))
+            else:
+                done.append(division)
+        return done, behind
 
     def snapshot(self) -> dict[str, Any]:
         """What a memo version was built from: as_json plus each cell's evidence note."""

@@ -240,3 +240,9 @@ def review_nudge(version: int, days: int) -> str:
         f"เรียนเพื่อโปรดพิจารณาครับ บันทึกข้อความ {version_label(version)} รอการพิจารณาของท่านมาแล้ว "
         f"{to_thai_digits(days)} วัน"
     )
+
+
+# -- the event handlers' sentences (handlers/)
+
+
+# -- reminders, review notifications and LINE message builders (jobs/, line/)

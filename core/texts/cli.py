@@ -1,0 +1,1 @@
+"""Every sentence the `itabot` command prints (stdout and stderr)."""
