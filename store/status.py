@@ -16,7 +16,7 @@ from typing import Any
 
 import redis
 
-from core.values import NOT_STARTED, STATUSES, derive
+from core.values import DONE, NOT_STARTED, STATUSES, derive
 from store.db import key
 from store.plan_schema import Plan
 
