@@ -86,6 +86,7 @@ def register(app: Flask, settings: Settings) -> None:
         return {
             "asset_version": asset_version,
             "nav": web_texts.NAV,
+            "menu_label": web_texts.MENU,
             "app_title": web_texts.APP_TITLE,
         }
 

@@ -10,6 +10,7 @@ NAV = (
     ("memo", "บันทึกข้อความ"),
     ("people", "ผู้ใช้งาน"),
 )
+MENU = "เมนู"  # the button that opens NAV on a phone
 
 ROLE_ADMIN = "ผู้ดูแลระบบ"
 ROLE_REVIEWER = "ผู้พิจารณา (ดูอย่างเดียว)"
