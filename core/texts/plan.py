@@ -24,24 +24,19 @@ FIELD_WORDS = {
     "less_than_equal": "ค่ามากเกินไป",
 }
 
+# a field's value
 DAYS_OUT_OF_RANGE = "จำนวนวันต้องอยู่ระหว่าง ๐ ถึง ๓๖๖"
 BAD_TIME = "เวลาต้องเขียนแบบ ชช:นน เช่น 09:00"
-DIVISIONS_TWICE = "มีชื่อหน่วยงานซ้ำกัน"
-ADMIN_AS_DIVISION = "ใช้ชื่อ admin เป็นชื่อหน่วยงานไม่ได้"
-POSITION_TWICE = "ตำแหน่งในสายการเสนอซ้ำกัน"
-POSITION_CLASH = "ตำแหน่งต้องไม่ซ้ำกับชื่อหน่วยงานหรือคำว่า admin"
 DEADLINE_WITHOUT_ZONE = "ต้องระบุเขตเวลา เช่น 2021-03-31T16:30:00+07:00"
-WHOLE_FILE = "(ทั้งไฟล์)"
-NOT_A_MAPPING = "ไฟล์แผนต้องเป็นกลุ่มช่อง org, memo, divisions, measures, chain, deadline"
-NOT_UTF8 = "ไฟล์ต้องเป็น UTF-8"
-
-
-def owner_twice(owner: str) -> str:
-    return f"หน่วยงาน “{owner}” ซ้ำในรายการผู้รับผิดชอบ"
 
 
 def unknown_timezone(value: str) -> str:
     return f"ไม่รู้จักเขตเวลา “{value}”"
+
+
+# names that must be distinct
+def owner_twice(owner: str) -> str:
+    return f"หน่วยงาน “{owner}” ซ้ำในรายการผู้รับผิดชอบ"
 
 
 def measure_id_twice(measure_id: str) -> str:
@@ -50,6 +45,18 @@ def measure_id_twice(measure_id: str) -> str:
 
 def owner_not_a_division(owner: str) -> str:
     return f"“{owner}” ไม่อยู่ในรายชื่อหน่วยงาน (divisions)"
+
+
+DIVISIONS_TWICE = "มีชื่อหน่วยงานซ้ำกัน"
+ADMIN_AS_DIVISION = "ใช้ชื่อ admin เป็นชื่อหน่วยงานไม่ได้"
+POSITION_TWICE = "ตำแหน่งในสายการเสนอซ้ำกัน"
+POSITION_CLASH = "ตำแหน่งต้องไม่ซ้ำกับชื่อหน่วยงานหรือคำว่า admin"
+
+
+# the file as a whole, and where in it a problem is
+WHOLE_FILE = "(ทั้งไฟล์)"
+NOT_A_MAPPING = "ไฟล์แผนต้องเป็นกลุ่มช่อง org, memo, divisions, measures, chain, deadline"
+NOT_UTF8 = "ไฟล์ต้องเป็น UTF-8"
 
 
 def where(line: int | None) -> str:
