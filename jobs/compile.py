@@ -83,7 +83,7 @@ def compile_version(org: str, version: int, at_iso: str | None = None) -> dict:
         chain_steps=[(s.position, s.name) for s in plan.chain],
         now=datetime.now(UTC),
     )
-    r.hset(versions.key(org, "memo", str(version)), "memo_date_thai", thai_date(memo_date))
+    versions.set_memo_date_thai(r, org, version, thai_date(memo_date))
     for old in superseded:
         log.info("version superseded", extra={"org": org, "details": {"old": old, "new": version}})
     chain_jobs.request_review(settings, r, org, version)

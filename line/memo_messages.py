@@ -16,10 +16,8 @@ from store.status import Matrix
 def summary_bubble(
     plan: Plan, matrix: Matrix, version: int, memo_date: str, buttons: list[dict[str, Any]]
 ) -> dict:
-    sub = f"{texts.version_label(version)} · ลงวันที่ {memo_date}"
-    return progress_bubble(
-        plan, matrix, "บันทึกข้อความ รายงานผลมาตรการ ITA", [plan.org.name, sub], buttons
-    )
+    sub = texts.memo_dated(version, memo_date)
+    return progress_bubble(plan, matrix, texts.MEMO_HEADING, [plan.org.name, sub], buttons)
 
 
 def review_request(

@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from core.texts import chat as texts
-from core.thai import to_thai_digits
+from core.values import DONE, IN_PROGRESS, NOT_STARTED
 
-COLOR = {"not_started": "#9E9E9E", "in_progress": "#F5A623", "done": "#1DB446"}
+COLOR = {NOT_STARTED: "#9E9E9E", IN_PROGRESS: "#F5A623", DONE: "#1DB446"}
 TEXT_LIMIT = 5000
 ALT_LIMIT = 400
 
@@ -142,11 +142,11 @@ def measure_bubble(
         label_text(texts.measure_ref(measure_id), size="xs", color="#888888"),
         label_text(_clip(title, 200), size="md", weight="bold"),
         {"type": "separator", "margin": "md"},
-        label_text("สถานะปัจจุบัน", size="xs", color="#888888"),
+        label_text(texts.CURRENT_STATUS, size="xs", color="#888888"),
         status_badge(status),
     ]
     if note:
-        body.append(label_text(f"หลักฐาน: {_clip(note, 120)}", size="xs", color="#666666"))
+        body.append(label_text(texts.evidence(_clip(note, 120)), size="xs", color="#666666"))
     return {
         "type": "bubble",
         "size": "kilo",
@@ -157,7 +157,3 @@ def measure_bubble(
 
 def carousel(bubbles: list[dict[str, Any]]) -> dict[str, Any]:
     return {"type": "carousel", "contents": bubbles[:12]}
-
-
-def thai_count(n: int) -> str:
-    return to_thai_digits(n)

@@ -9,6 +9,7 @@ from typing import Any
 
 from core.texts import chat as texts
 from core.thai import to_thai_digits
+from core.values import DONE, IN_PROGRESS, NOT_STARTED
 from line import messages as m
 from store.plan_schema import Plan
 from store.status import Matrix
@@ -16,10 +17,7 @@ from store.status import Matrix
 
 def counts_line(matrix: Matrix) -> str:
     counts = matrix.counts()
-    return (
-        f"เสร็จ {to_thai_digits(counts['done'])} · กำลังดำเนินการ {to_thai_digits(counts['in_progress'])}"
-        f" · ยังไม่เริ่ม {to_thai_digits(counts['not_started'])}"
-    )
+    return texts.counts_line(counts[DONE], counts[IN_PROGRESS], counts[NOT_STARTED])
 
 
 def measure_row(plan: Plan, matrix: Matrix, measure_id: str) -> dict[str, Any]:
@@ -27,7 +25,7 @@ def measure_row(plan: Plan, matrix: Matrix, measure_id: str) -> dict[str, Any]:
     assert measure is not None
     status = matrix.measure_status(measure_id)
     per_division = matrix.division_statuses(measure_id)
-    done = sum(1 for s in per_division.values() if s == "done")
+    done = sum(1 for s in per_division.values() if s == DONE)
     title = f"{texts.measure_ref(measure_id)} {measure.short_title or measure.title}"
     tally = f"{to_thai_digits(done)}/{to_thai_digits(len(per_division))}"
     return {

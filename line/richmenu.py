@@ -60,7 +60,7 @@ def menu_request() -> dict:
         "size": {"width": WIDTH, "height": HEIGHT},
         "selected": True,
         "name": "itabot",
-        "chatBarText": "เมนู ITA",
+        "chatBarText": texts.RICH_MENU_BAR,
         "areas": areas,
     }
 

@@ -1,6 +1,7 @@
 """The plan file: its schema, validation with line numbers, and normalisation.
 
-A plan is one YAML file that describes the organisation and the report (PRODUCT.md section 4).
+A plan is one YAML file that describes the organisation and the report (docs/PRODUCT.md
+section 4).
 Errors name the field and the line, in Thai an admin understands, and nothing is loaded.
 """
 
@@ -14,14 +15,14 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from core.texts import plan as texts
+from core.thai import to_arabic_digits
 from core.values import InviteKind
-
-_THAI_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
 
 def _arabic(value: Any) -> Any:
     if isinstance(value, str):
-        return value.translate(_THAI_TO_ARABIC).strip()
+        return to_arabic_digits(value).strip()
     return value
 
 
@@ -37,7 +38,9 @@ class Org(_Strict):
     province: str = ""
 
 
-class Person(_Strict):
+class Author(_Strict):
+    """Who signs the memo as its author (not a LINE user: those are `store.people.Person`)."""
+
     name: str = Field(min_length=1)
     position: str = Field(min_length=1)
 
@@ -53,7 +56,7 @@ class Memo(_Strict):
     ita_level: str = Field(pattern=r"^(AA|A|B|C|D|E|F)$")
     analysis_memo_date: date
     analysis_memo_item: str = ""  # the item of that memo that set the measures (ข้อ ๖)
-    author: Person
+    author: Author
     website_request: bool = True
 
     _digits = field_validator("assessed_year", "ita_score", "analysis_memo_date", mode="before")(
@@ -85,7 +88,7 @@ class Measure(_Strict):
         seen: list[str] = []
         for owner in owners:
             if owner in seen:
-                raise ValueError(f"หน่วยงาน “{owner}” ซ้ำในรายการผู้รับผิดชอบ")
+                raise ValueError(texts.owner_twice(owner))
             seen.append(owner)
         return owners
 
@@ -110,7 +113,7 @@ class Reminders(_Strict):
     @classmethod
     def _positive(cls, days: list[int]) -> list[int]:
         if any(d < 0 or d > 366 for d in days):
-            raise ValueError("จำนวนวันต้องอยู่ระหว่าง ๐ ถึง ๓๖๖")
+            raise ValueError(texts.DAYS_OUT_OF_RANGE)
         return sorted(set(days), reverse=True)
 
     @field_validator("time", mode="before")
@@ -120,7 +123,7 @@ class Reminders(_Strict):
             return f"{value // 60:02d}:{value % 60:02d}"
         value = _arabic(value)
         if not isinstance(value, str) or not re.fullmatch(r"([01]?\d|2[0-3])[:.][0-5]\d", value):
-            raise ValueError("เวลาต้องเขียนแบบ ชช:นน เช่น 09:00")
+            raise ValueError(texts.BAD_TIME)
         return value.replace(".", ":")
 
     def clock(self) -> time:
@@ -149,16 +152,16 @@ class Plan(_Strict):
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"ไม่รู้จักเขตเวลา “{value}”") from exc
+            raise ValueError(texts.unknown_timezone(value)) from exc
         return value
 
     @field_validator("divisions")
     @classmethod
     def _divisions_once(cls, divisions: list[str]) -> list[str]:
         if len(set(divisions)) != len(divisions):
-            raise ValueError("มีชื่อหน่วยงานซ้ำกัน")
-        if "admin" in divisions:
-            raise ValueError("ใช้ชื่อ admin เป็นชื่อหน่วยงานไม่ได้")
+            raise ValueError(texts.DIVISIONS_TWICE)
+        if InviteKind.ADMIN in divisions:
+            raise ValueError(texts.ADMIN_AS_DIVISION)
         return divisions
 
     @model_validator(mode="after")
@@ -167,25 +170,20 @@ class Plan(_Strict):
         ids = [m.id for m in self.measures]
         for index, measure in enumerate(self.measures):
             if ids.count(measure.id) > 1:
-                errors.append((("measures", index, "id"), f"เลขมาตรการ {measure.id} ซ้ำกัน"))
+                errors.append((("measures", index, "id"), texts.measure_id_twice(measure.id)))
             for o_index, owner in enumerate(measure.owners):
                 if owner not in self.divisions:
                     errors.append(
-                        (
-                            ("measures", index, "owners", o_index),
-                            f"“{owner}” ไม่อยู่ในรายชื่อหน่วยงาน (divisions)",
-                        )
+                        (("measures", index, "owners", o_index), texts.owner_not_a_division(owner))
                     )
         positions = [s.position for s in self.chain]
         for index, step in enumerate(self.chain):
             if positions.count(step.position) > 1:
-                errors.append((("chain", index, "position"), "ตำแหน่งในสายการเสนอซ้ำกัน"))
-            if step.position in self.divisions or step.position == "admin":
-                errors.append(
-                    (("chain", index, "position"), "ตำแหน่งต้องไม่ซ้ำกับชื่อหน่วยงานหรือคำว่า admin")
-                )
+                errors.append((("chain", index, "position"), texts.POSITION_TWICE))
+            if step.position in self.divisions or step.position == InviteKind.ADMIN:
+                errors.append((("chain", index, "position"), texts.POSITION_CLASH))
         if self.deadline.tzinfo is None:
-            errors.append((("deadline",), "ต้องระบุเขตเวลา เช่น 2021-03-31T16:30:00+07:00"))
+            errors.append((("deadline",), texts.DEADLINE_WITHOUT_ZONE))
         if errors:
             raise PlanConsistencyError(errors)
         return self
@@ -241,27 +239,6 @@ class PlanError(Exception):
         super().__init__("\n".join(problems))
 
 
-_FIELD_WORDS = {
-    "missing": "ขาดช่องที่ต้องมี",
-    "extra_forbidden": "ไม่รู้จักช่องนี้ (สะกดผิดหรือเกินมา)",
-    "string_too_short": "ต้องไม่เว้นว่าง",
-    "too_short": "ต้องมีอย่างน้อยหนึ่งรายการ",
-    "string_pattern_mismatch": "รูปแบบไม่ถูกต้อง",
-    "int_parsing": "ต้องเป็นตัวเลขจำนวนเต็ม",
-    "float_parsing": "ต้องเป็นตัวเลข",
-    "date_from_datetime_parsing": "ต้องเป็นวันที่แบบ ปปปป-ดด-วว (ค.ศ.)",
-    "date_parsing": "ต้องเป็นวันที่แบบ ปปปป-ดด-วว (ค.ศ.)",
-    "datetime_from_date_parsing": "ต้องเป็นวันเวลาแบบ 2021-03-31T16:30:00+07:00",
-    "datetime_parsing": "ต้องเป็นวันเวลาแบบ 2021-03-31T16:30:00+07:00",
-    "list_type": "ต้องเป็นรายการ [ ... ]",
-    "string_type": "ต้องเป็นข้อความ",
-    "dict_type": "ต้องเป็นกลุ่มช่อง (mapping)",
-    "model_type": "ต้องเป็นกลุ่มช่อง (mapping)",
-    "greater_than_equal": "ค่าน้อยเกินไป",
-    "less_than_equal": "ค่ามากเกินไป",
-}
-
-
 def _node_line(root: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     """The 1-based line of the deepest YAML node that `loc` reaches."""
     node = root
@@ -294,7 +271,7 @@ def _field_name(loc: tuple[Any, ...]) -> str:
             parts.append(f"[{part + 1}]")
         else:
             parts.append(("." if parts else "") + str(part))
-    return "".join(parts) or "(ทั้งไฟล์)"
+    return "".join(parts) or texts.WHOLE_FILE
 
 
 def parse_plan(text: str, source: str = "plan") -> Plan:
@@ -304,14 +281,12 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"บรรทัด {mark.line + 1}" if mark else "ไฟล์"
+        line = mark.line + 1 if mark else None
         raise PlanError(
-            [f"{source}: {where}: อ่าน YAML ไม่ได้ ({getattr(exc, 'problem', exc)})"]
+            [texts.unreadable_yaml(source, line, getattr(exc, "problem", exc))]
         ) from None
     if not isinstance(data, dict):
-        raise PlanError(
-            [f"{source}: ไฟล์แผนต้องเป็นกลุ่มช่อง org, memo, divisions, measures, chain, deadline"]
-        )
+        raise PlanError([f"{source}: {texts.NOT_A_MAPPING}"])
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
@@ -325,16 +300,14 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
             loc = tuple(
                 p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
             )
-            words = _FIELD_WORDS.get(err["type"])
+            words = texts.FIELD_WORDS.get(err["type"])
             message = str(ctx_error) if ctx_error else (words or err["msg"])
             problems.append(_describe(source, root, loc, message))
         raise PlanError(problems) from None
 
 
 def _describe(source: str, root: yaml.Node | None, loc: tuple[Any, ...], message: str) -> str:
-    line = _node_line(root, loc)
-    where = f"บรรทัด {line}" if line else "ไฟล์"
-    return f"{source}: {where}: ช่อง {_field_name(loc)}: {message}"
+    return texts.field_problem(source, _node_line(root, loc), _field_name(loc), message)
 
 
 def load_plan_file(path: str) -> Plan:
@@ -342,7 +315,7 @@ def load_plan_file(path: str) -> Plan:
         with open(path, encoding="utf-8") as handle:
             text = handle.read()
     except OSError as exc:
-        raise PlanError([f"{path}: เปิดไฟล์ไม่ได้ ({exc.strerror})"]) from None
+        raise PlanError([texts.cannot_open(path, exc.strerror)]) from None
     except UnicodeDecodeError:
-        raise PlanError([f"{path}: ไฟล์ต้องเป็น UTF-8"]) from None
+        raise PlanError([f"{path}: {texts.NOT_UTF8}"]) from None
     return parse_plan(text, source=path)

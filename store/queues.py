@@ -1,14 +1,19 @@
-"""RQ queues. One worker process serves them all, in this order of priority."""
+"""RQ queues and the work put on them: deliveries by job name, and the scheduled jobs of an
+organisation. One worker process serves every queue, in this order of priority."""
 
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
+import redis
 from rq import Queue, Retry
+from rq.exceptions import NoSuchJobError
+from rq.job import Job
 
 from core.config import Settings, load_settings
-from store.db import connect_binary
+from store.db import connect_binary, key
 
 EVENTS = "events"  # webhook bodies: a person is waiting for the answer
 DELIVERY = "delivery"  # pushes and multicasts
@@ -79,3 +84,50 @@ def enqueue_deliveries(
         )
         pipe.execute()
     return calls
+
+
+# -- scheduled work: jobs enqueued for a time (run by the worker's scheduler), their ids kept
+# per organisation so that loading a plan cancels what the previous plan scheduled
+
+SCHEDULED_RESULT_TTL = 7 * 86400
+SCHEDULED_FAILURE_TTL = 30 * 86400  # a failed reminder or compile stays visible for a month
+SCHEDULED_TIMEOUT = 600  # a deadline compile renders the memo
+
+
+def _scheduled_key(org: str) -> str:
+    return key(org, "scheduled-jobs")
+
+
+def schedule_at(
+    settings: Settings,
+    r: redis.Redis,
+    org: str,
+    moment: datetime,
+    job_id: str,
+    func: str,
+    *args: Any,
+) -> None:
+    """Run `func(*args)` at `moment`; the same job id scheduled again replaces the first."""
+    queue(DEFAULT, settings).enqueue_at(
+        moment.astimezone(UTC),
+        func,
+        *args,
+        job_id=job_id,
+        result_ttl=SCHEDULED_RESULT_TTL,
+        failure_ttl=SCHEDULED_FAILURE_TTL,
+        job_timeout=SCHEDULED_TIMEOUT,
+        retry=retry_abandoned(),
+    )
+    r.sadd(_scheduled_key(org), job_id)
+
+
+def cancel_scheduled(settings: Settings, r: redis.Redis, org: str) -> None:
+    """Cancel and delete every job scheduled for the organisation."""
+    rb = connect_binary(settings.redis_url)
+    for job_id in r.smembers(_scheduled_key(org)):
+        for step in (Job.cancel, Job.delete):
+            try:
+                step(Job.fetch(job_id, connection=rb))
+            except NoSuchJobError:
+                pass
+    r.delete(_scheduled_key(org))

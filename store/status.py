@@ -16,11 +16,11 @@ from typing import Any
 
 import redis
 
-from core.values import DONE, NOT_STARTED, STATUSES, derive
+from core.values import DONE, IN_PROGRESS, NOT_STARTED, STATUSES, derive
 from store.db import key
+from store.events import EVENT_MARK_SECONDS
 from store.plan_schema import Plan
 
-EVENT_MARK_SECONDS = 7 * 24 * 3600
 UNDO_DEPTH = 20
 
 # KEYS: status hash, history list, history seq, undo list, event mark (or "" for none)
@@ -156,7 +156,7 @@ class Matrix:
     def progress(self, measure_id: str) -> float:
         """Share of owners done, in-progress counting half: the bar in overviews."""
         statuses = list(self.division_statuses(measure_id).values())
-        score = sum(1.0 if s == "done" else 0.5 if s == "in_progress" else 0.0 for s in statuses)
+        score = sum(1.0 if s == DONE else 0.5 if s == IN_PROGRESS else 0.0 for s in statuses)
         return score / len(statuses) if statuses else 0.0
 
     def unfinished_of(self, division: str) -> list[str]:

@@ -1,4 +1,5 @@
-"""Reads the web pages need that the other store modules do not offer in one round trip."""
+"""Memo versions read together with their review chains, in one round trip (the web's
+version list and version page)."""
 
 from __future__ import annotations
 

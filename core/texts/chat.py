@@ -1,19 +1,20 @@
 """Every sentence the bot says to people, in polite official Thai, in one place.
 
-Functions take plain values and return text; message layout lives in bot/messages.py.
+Functions take plain values and return text; message layout lives in line/messages.py.
 """
 
 from __future__ import annotations
 
 from core.thai import to_thai_digits
+from core.values import DONE, IN_PROGRESS, NOT_STARTED
 
 STATUS_LABEL = {
-    "not_started": "ยังไม่ดำเนินการ",
-    "in_progress": "อยู่ระหว่างดำเนินการ",
-    "done": "ดำเนินการเสร็จเรียบร้อยแล้ว",
+    NOT_STARTED: "ยังไม่ดำเนินการ",
+    IN_PROGRESS: "อยู่ระหว่างดำเนินการ",
+    DONE: "ดำเนินการเสร็จเรียบร้อยแล้ว",
 }
-STATUS_SHORT = {"not_started": "ยังไม่เริ่ม", "in_progress": "กำลังดำเนินการ", "done": "เสร็จแล้ว"}
-STATUS_ICON = {"not_started": "⚪", "in_progress": "🟡", "done": "🟢"}
+STATUS_SHORT = {NOT_STARTED: "ยังไม่เริ่ม", IN_PROGRESS: "กำลังดำเนินการ", DONE: "เสร็จแล้ว"}
+STATUS_ICON = {NOT_STARTED: "⚪", IN_PROGRESS: "🟡", DONE: "🟢"}
 
 # Commands people type; English where it costs nothing.
 CMD_REGISTER = ("ลงทะเบียน", "register")
@@ -104,8 +105,12 @@ def confirm_change(lines: list[tuple[str, str, str]], division: str, note: str |
         )
         text = f"บันทึกแล้วครับ ({division})\n{body}"
     if note:
-        text += f"\nหลักฐาน: {note}"
+        text += f"\n{evidence(note)}"
     return text + "\nหากไม่ถูกต้อง แตะ “ยกเลิก” ได้ครับ"
+
+
+def evidence(note: str) -> str:
+    return f"หลักฐาน: {note}"
 
 
 def unchanged(mid: str, title: str, status: str) -> str:
@@ -246,3 +251,62 @@ def review_nudge(version: int, days: int) -> str:
 
 
 # -- reminders, review notifications and LINE message builders (jobs/, line/)
+
+REMIND_NO_PLAN = "ไม่มีแผน"
+REMIND_PAST_DEADLINE = "เลยกำหนดส่งแล้ว ไม่มีการแจ้งเตือน"
+REMIND_NOT_YET = "ยังไม่ถึงรอบแจ้งเตือนแรก"
+REMIND_ALREADY_SENT = "รอบนี้ส่งไปแล้ว ไม่ส่งซ้ำ"
+
+
+def reminder(division: str, days: int, lines: list[tuple[str, str, str]]) -> str:
+    """To a division's staff; lines: (measure id, title, status) of what is unfinished."""
+    body = [f"เรียนผู้รายงานผลของ{division}", f"มาตรการ ITA ที่ยังไม่เสร็จ ({days_left(days)}):"]
+    body += [f"• {measure_ref(mid)} {title} — {STATUS_LABEL[s]}" for mid, title, s in lines]
+    body.append("กรุณารายงานความคืบหน้าโดยแตะ “รายงาน” ครับ")
+    return "\n".join(body)
+
+
+def reminder_summary(days: int, done: list[str], behind: list[str]) -> str:
+    """To the admins: which divisions are done and which are behind."""
+    return (
+        f"สรุปก่อนกำหนดส่ง ({days_left(days)}): "
+        f"เสร็จครบ {', '.join(done) or '-'} · ยังค้าง {', '.join(behind) or '-'}"
+    )
+
+
+# what a sweep reports (`itabot remind`, the job's result)
+def remind_nobody(division: str, unfinished: int) -> str:
+    return f"{division}: ยังไม่มีผู้ลงทะเบียน (ค้าง {unfinished} ข้อ)"
+
+
+def remind_division(division: str, staff: int, unfinished: list[str]) -> str:
+    return f"{division}: {staff} คน, ค้าง {', '.join(unfinished)}"
+
+
+def remind_admins(admins: int) -> str:
+    return f"ผู้ดูแล: {admins} คน (สรุป)"
+
+
+def remind_dry_run(recipients: int) -> str:
+    return f"(ทดลอง) จะส่งถึง {recipients} คน"
+
+
+def remind_sent(recipients: int, calls: int) -> str:
+    return f"ส่งถึง {recipients} คน ({calls} ครั้ง)"
+
+
+# LINE message builders (line/)
+CURRENT_STATUS = "สถานะปัจจุบัน"
+MEMO_HEADING = "บันทึกข้อความ รายงานผลมาตรการ ITA"
+RICH_MENU_BAR = "เมนู ITA"
+
+
+def memo_dated(version: int, memo_date: str) -> str:
+    return f"{version_label(version)} · ลงวันที่ {memo_date}"
+
+
+def counts_line(done: int, progress: int, not_started: int) -> str:
+    return (
+        f"เสร็จ {to_thai_digits(done)} · กำลังดำเนินการ {to_thai_digits(progress)}"
+        f" · ยังไม่เริ่ม {to_thai_digits(not_started)}"
+    )
