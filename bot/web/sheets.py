@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
-from bot.web.view_models import parse_iso
+from bot.web.display import parse_iso
 from core.texts import chat as texts
 from core.texts import web as web_texts
 from store.plan_schema import Plan
@@ -42,25 +42,13 @@ def _local(value: str | None, plan: Plan) -> datetime | None:
 def status_sheets(plan: Plan, matrix: Matrix) -> list[Sheet]:
     """A matrix like the web page, and one row per measure × owning division."""
     overview = Sheet(
-        "ภาพรวม",
-        ["ข้อ", "มาตรการ", *plan.divisions, "สถานะของมาตรการ", "ความคืบหน้า (%)"],
+        web_texts.OVERVIEW_SHEET,
+        [*web_texts.OVERVIEW_LEAD, *plan.divisions, *web_texts.OVERVIEW_TAIL],
         [],
         [6, 48, *[16] * len(plan.divisions), 24, 14],
     )
     detail = Sheet(
-        "รายหน่วยงาน",
-        [
-            "ข้อ",
-            "มาตรการ",
-            "หน่วยงาน",
-            "สถานะของหน่วยงาน",
-            "สถานะของมาตรการ",
-            "หลักฐาน/หมายเหตุ",
-            "รายงานโดย",
-            "รายงานเมื่อ (เวลาประเทศไทย)",
-        ],
-        [],
-        [6, 48, 18, 26, 26, 36, 22, 22],
+        web_texts.DETAIL_SHEET, list(web_texts.DETAIL_HEADER), [], [6, 48, 18, 26, 26, 36, 22, 22]
     )
     for measure in plan.measures:
         measure_status = texts.STATUS_LABEL[matrix.measure_status(measure.id)]
@@ -92,20 +80,8 @@ def status_sheets(plan: Plan, matrix: Matrix) -> list[Sheet]:
 
 def history_sheet(plan: Plan, entries: list[dict[str, Any]]) -> Sheet:
     sheet = Sheet(
-        "ประวัติการรายงาน",
-        [
-            "ลำดับ",
-            "เวลา (เวลาประเทศไทย)",
-            "ผู้รายงาน",
-            "หน่วยงาน",
-            "ข้อ",
-            "มาตรการ",
-            "สถานะเดิม",
-            "สถานะใหม่",
-            "หลักฐาน/หมายเหตุ",
-            "ข้อความต้นทาง",
-            "ประเภท",
-        ],
+        web_texts.HISTORY_SHEET,
+        list(web_texts.HISTORY_HEADER),
         [],
         [8, 20, 22, 18, 6, 40, 24, 24, 30, 50, 16],
     )
@@ -124,7 +100,7 @@ def history_sheet(plan: Plan, entries: list[dict[str, Any]]) -> Sheet:
                 texts.STATUS_LABEL.get(entry.get("new", ""), entry.get("new", "")),
                 note if isinstance(note, str) else "",
                 entry.get("source") or "",
-                web_texts.KIND_LABEL.get(entry.get("kind") or "report", entry.get("kind") or ""),
+                web_texts.kind_label(entry.get("kind")),
             ]
         )
     return sheet
