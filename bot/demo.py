@@ -8,6 +8,7 @@ from importlib import resources
 import yaml
 
 from core.config import Settings
+from core.texts import cli as cli_texts
 from store import plans
 from store import status as status_store
 from store.db import connect
@@ -41,7 +42,7 @@ def seed_statuses(r, plan, statuses: dict) -> int:
             plan.org.id,
             changes,
             user_id="demo",
-            user_name="ข้อมูลตัวอย่าง",
+            user_name=cli_texts.DEMO_REPORTER,
             source="itabot demo --statuses",
             event_id=None,
             kind="seed",
@@ -56,7 +57,7 @@ def prepare(settings: Settings, args: argparse.Namespace) -> int:
     plan = parse_plan(demo_plan_text(), "demo")
     current = plans.default_org(r)
     if current and current != plan.org.id:
-        print(f"ระบบให้บริการ {current} อยู่แล้ว: ไม่โหลดแผนตัวอย่างทับ")
+        print(cli_texts.demo_not_loaded(current))
         return 0
     plans.save_plan(r, plan)
     schedule.reschedule(settings, r, plan.org.id)
@@ -64,5 +65,5 @@ def prepare(settings: Settings, args: argparse.Namespace) -> int:
     matrix = status_store.read_matrix(r, plan)
     if args.statuses and not matrix.cells:
         seeded = seed_statuses(r, plan, demo_statuses())
-    print(f"แผนตัวอย่าง: {plan.org.name} ({len(plan.measures)} มาตรการ), ตั้งสถานะตัวอย่าง {seeded} ช่อง")
+    print(cli_texts.demo_loaded(plan.org.name, len(plan.measures), seeded))
     return 0
