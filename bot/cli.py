@@ -240,10 +240,11 @@ def cmd_remind(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from core import logs
-    from jobs import worker
 
     logs.setup()
-    load_settings().check_production()  # the worker's own process; the web's is create_app
+    load_settings().check_production()  # the worker's own check; the web's is in create_app
+    from jobs import worker
+
     return worker.run(burst=args.burst)
 
 

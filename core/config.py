@@ -72,9 +72,9 @@ class Settings:
         ):
             if value == demo:
                 raise ConfigError(
-                    f"{variable} is the demo channel's while LINE_API_URL points at the real "
-                    f"LINE platform ({REAL_API_URL}): set {variable} to your channel's, or "
-                    "LINE_API_URL and LINE_DATA_API_URL to the simulator's address"
+                    f"{variable} is the demo channel's, while LINE_API_URL is unset or "
+                    f"{REAL_API_URL}, i.e. the real LINE platform: set {variable} to your "
+                    "channel's, or LINE_API_URL and LINE_DATA_API_URL to the simulator's address"
                 )
         if self.signing_key_derived:
             log.warning(
