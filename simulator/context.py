@@ -55,3 +55,11 @@ def bad_request(details: list[ErrorDetail]) -> tuple[Response, int]:
 
 def rich_menu_public(menu: RichMenu) -> dict[str, Any]:
     return {"richMenuId": menu.rich_menu_id, **menu.body}
+
+
+def rich_menu_image(rich_menu_id: str) -> Any:
+    """A rich menu's uploaded image (the Messaging API's and the chat page's download)."""
+    menu = current_state().rich_menus.get(rich_menu_id)
+    if menu is None or menu.image is None:
+        return error(404, "Not found")
+    return Response(menu.image, mimetype=menu.image_type)

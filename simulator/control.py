@@ -8,7 +8,7 @@ import copy
 import time
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, jsonify, request
 
 from simulator import webhook
 from simulator.context import (
@@ -16,6 +16,7 @@ from simulator.context import (
     current_config,
     current_state,
     error,
+    rich_menu_image,
     rich_menu_public,
 )
 from simulator.state import FAULT_MODES, Fault, SentEvent
@@ -340,8 +341,4 @@ def sim_rich_menu() -> Any:
 
 @bp.get("/sim/api/richmenu/<rich_menu_id>/image")
 def sim_rich_menu_image(rich_menu_id: str) -> Any:
-    state = current_state()
-    menu = state.rich_menus.get(rich_menu_id)
-    if menu is None or menu.image is None:
-        return error(404, "Not found")
-    return Response(menu.image, mimetype=menu.image_type)
+    return rich_menu_image(rich_menu_id)

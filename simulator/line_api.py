@@ -17,6 +17,7 @@ from simulator.context import (
     current_config,
     current_state,
     error,
+    rich_menu_image,
     rich_menu_public,
 )
 from simulator.schema import ErrorDetail, check_request, messaging_validator, parse_json
@@ -119,6 +120,22 @@ def already_accepted(key: str | None, with_sent: bool) -> tuple[Response, int] |
     return response, status
 
 
+def _deliver_once(
+    to: list[str], messages: list[dict[str, Any]], via: str, key: str | None
+) -> tuple[list[dict[str, Any]], tuple[Response, int] | None]:
+    """Deliver, unless the retry key was accepted before: then LINE's 409 (a push's names
+    the messages sent the first time)."""
+    state = current_state()
+    with state.lock:  # check-and-accept of the retry key is atomic
+        conflict = already_accepted(key, with_sent=via == "push")
+        if conflict:
+            return [], conflict
+        sent = state.deliver(to, messages, via, g.request_id, key)
+        if key:
+            state.accept_retry_key(key, g.request_id, sent)
+    return sent, None
+
+
 # Messaging API: messages ------------------------------------------------------------
 @bp.post("/v2/bot/message/reply")
 def reply_message() -> Any:
@@ -135,7 +152,6 @@ def reply_message() -> Any:
 
 @bp.post("/v2/bot/message/push")
 def push_message() -> Any:
-    state = current_state()
     key, err = retry_key_header()
     if err:
         return err
@@ -144,19 +160,12 @@ def push_message() -> Any:
         return err
     if not RECIPIENT.match(body["to"]):
         return error(400, "The property, 'to', in the request body is invalid (line: -, column: -)")
-    with state.lock:  # check-and-accept of the retry key is atomic
-        conflict = already_accepted(key, with_sent=True)
-        if conflict:
-            return conflict
-        sent = state.deliver([body["to"]], body["messages"], "push", g.request_id, key)
-        if key:
-            state.accept_retry_key(key, g.request_id, sent)
-    return jsonify({"sentMessages": sent})
+    sent, conflict = _deliver_once([body["to"]], body["messages"], "push", key)
+    return conflict or jsonify({"sentMessages": sent})
 
 
 @bp.post("/v2/bot/message/multicast")
 def multicast() -> Any:
-    state = current_state()
     key, err = retry_key_header()
     if err:
         return err
@@ -166,14 +175,8 @@ def multicast() -> Any:
     bad = [i for i, to in enumerate(body["to"]) if not RECIPIENT.match(to) or to[0] != "U"]
     if bad:
         return bad_request([ErrorDetail("Invalid user id", f"to[{i}]") for i in bad])
-    with state.lock:
-        conflict = already_accepted(key, with_sent=False)
-        if conflict:
-            return conflict
-        sent = state.deliver(body["to"], body["messages"], "multicast", g.request_id, key)
-        if key:
-            state.accept_retry_key(key, g.request_id, sent)
-    return jsonify({})
+    _, conflict = _deliver_once(body["to"], body["messages"], "multicast", key)
+    return conflict or jsonify({})
 
 
 @bp.get("/v2/bot/profile/<user_id>")
@@ -270,11 +273,7 @@ def upload_rich_menu_image(rich_menu_id: str) -> Any:
 
 @bp.get("/v2/bot/richmenu/<rich_menu_id>/content")
 def download_rich_menu_image(rich_menu_id: str) -> Any:
-    state = current_state()
-    menu = state.rich_menus.get(rich_menu_id)
-    if menu is None or menu.image is None:
-        return error(404, "Not found")
-    return Response(menu.image, mimetype=menu.image_type)
+    return rich_menu_image(rich_menu_id)
 
 
 @bp.post("/v2/bot/user/all/richmenu/<rich_menu_id>")

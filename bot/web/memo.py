@@ -12,11 +12,11 @@ from bot.web.page import PageContext, not_found, render, signed_in
 from core.file_links import file_url
 from store import version_views, versions
 
+bp = Blueprint("memo", __name__)
+
 # Signed memo links printed in a page live this long; reloading the page makes new ones.
 PAGE_FILE_LINK_SECONDS = 3600
-READY = "ready"
-
-bp = Blueprint("memo", __name__)
+READY = "ready"  # a version whose files are built
 
 
 @bp.get("/admin/<org>/memo")
@@ -33,6 +33,7 @@ def index(ctx: PageContext) -> Any:
 @bp.get("/admin/<org>/memo/<int:number>")
 @signed_in()
 def version(ctx: PageContext, number: int) -> Any:
+    """One version: its chain step by step, its page image and its files (when built)."""
     shared = services()
     view = version_views.version_view(shared.redis, ctx.org, number)
     if view is None:

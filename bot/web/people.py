@@ -24,6 +24,7 @@ bp = Blueprint("people", __name__)
 @bp.get("/admin/<org>/people")
 @signed_in()
 def page(ctx: PageContext) -> Any:
+    """Everyone with their roles, who holds each chain position, and (to admins) open invites."""
     r = services().redis
     everyone = people.all_people(r, ctx.org)
     invites = people.list_invites(r, ctx.org) if ctx.viewer.is_admin else []
