@@ -14,6 +14,7 @@ from importlib import resources
 import yaml
 
 from core.config import Settings
+from core.texts import cli as cli_texts
 from core.thai import thai_datetime
 from store import plans
 from store import status as status_store
@@ -67,7 +68,7 @@ def seed_statuses(r, plan, statuses: dict) -> int:
             plan.org.id,
             changes,
             user_id="demo",
-            user_name="ข้อมูลตัวอย่าง",
+            user_name=cli_texts.DEMO_REPORTER,
             source="itabot demo --statuses",
             event_id=None,
             kind="seed",
@@ -82,7 +83,7 @@ def prepare(settings: Settings, args: argparse.Namespace) -> int:
     current = plans.default_org(r)
     plan = demo_plan(keep=plans.get_plan(r, current) if current else None)
     if current and current != plan.org.id:
-        print(f"ระบบให้บริการ {current} อยู่แล้ว: ไม่โหลดแผนตัวอย่างทับ")
+        print(cli_texts.demo_not_loaded(current))
         return 0
     plans.save_plan(r, plan)
     schedule.reschedule(settings, r, plan.org.id)
@@ -90,8 +91,6 @@ def prepare(settings: Settings, args: argparse.Namespace) -> int:
     matrix = status_store.read_matrix(r, plan)
     if args.statuses and not matrix.cells:
         seeded = seed_statuses(r, plan, demo_statuses())
-    print(
-        f"แผนตัวอย่าง: {plan.org.name} ({len(plan.measures)} มาตรการ), ตั้งสถานะตัวอย่าง {seeded} ช่อง, "
-        f"กำหนดส่ง {thai_datetime(plan.local_deadline(), digits=False)}"
-    )
+    deadline = thai_datetime(plan.local_deadline(), digits=False)
+    print(cli_texts.demo_loaded(plan.org.name, len(plan.measures), seeded, deadline))
     return 0

@@ -34,8 +34,9 @@ class LineError(Exception):
 
 
 @functools.cache
-def _api(host: str, token: str) -> Any:
+def _api(host: str | None, token: str) -> Any:
     # Imported here: the SDK costs about a second to import, and only senders need it.
+    # host None: the real platform, where the SDK picks api.line.me or api-data.line.me.
     from linebot.v3.messaging import ApiClient, Configuration, MessagingApi
 
     return MessagingApi(ApiClient(Configuration(host=host, access_token=token)))

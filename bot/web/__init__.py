@@ -1,13 +1,23 @@
-"""The planning officer's web pages (progress, history, memo versions, people)."""
+"""The planning officer's web pages (docs/PRODUCT.md 3.8), one blueprint per area, nested in
+the site's blueprint `web` (bot/web/site.py), which the app registers.
 
-from __future__ import annotations
+Routes (endpoint: web.<area>.<view>):
+  GET  /                                   signin.landing: how to sign in (from LINE)
+  GET  /login/<org>/<token>                signin.login: one-time link from `เข้าสู่ระบบ`
+  POST /admin/<org>/logout                 signin.logout
+  GET  /admin/<org>/                       progress.page: measures × divisions, who is behind
+  GET  /admin/<org>/history                history.page: every change, filters in GET parameters
+  GET  /admin/<org>/memo[/<n>]             memo.index, memo.version: versions, chains, files
+  GET  /admin/<org>/people                 people.page: people, open invite codes
+  POST /admin/<org>/people/invite|revoke|remove   admin only, CSRF-checked
+  GET  /admin/<org>/export/<status|history>.<csv|xlsx>   exports.download
+  GET  /web-static/…, /web-font/…          the site's own static files and font
+"""
 
-from flask import Flask
+from bot.web import exports, history, memo, people, progress, signin
+from bot.web.site import bp
 
-from core.config import Settings
+for _area in (signin, progress, history, memo, people, exports):
+    bp.register_blueprint(_area.bp)
 
-
-def register(app: Flask, settings: Settings) -> None:
-    from bot.web import pages
-
-    pages.register(app, settings)
+__all__ = ["bp"]

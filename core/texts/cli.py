@@ -1,1 +1,93 @@
 """Every sentence the `itabot` command prints (stdout and stderr)."""
+
+from __future__ import annotations
+
+DESCRIPTION = "ระบบรายงานผลมาตรการ ITA ผ่าน LINE"
+RICHMENU_HELP = "create the rich menu (รายงาน / ภาพรวม / วิธีใช้) for every user"
+
+NO_PLAN = "ยังไม่มีแผนในระบบ: ใช้ itabot plan load FILE ก่อน (no plan loaded)"
+
+
+def no_plan_of(org: str) -> str:
+    return f"ไม่พบแผนของ {org}"
+
+
+def bad_at(text: str) -> str:
+    return f"--at ต้องเป็นวันเวลาแบบ ISO-8601 เช่น 2021-03-30T09:00:00+07:00 (ได้ {text!r})"
+
+
+# -- itabot plan load
+PLAN_REFUSED = "โหลดแผนไม่ได้ ไม่มีการเปลี่ยนแปลงในระบบ:"
+
+
+def org_conflict(current: str, other: str) -> str:
+    return (
+        f"ระบบนี้ให้บริการ {current} อยู่แล้ว แผนนี้เป็นของ {other}: "
+        "ใช้ --replace หากต้องการแทนที่ (nothing loaded)"
+    )
+
+
+def plan_loaded(
+    name: str, org: str, divisions: int, measures: int, steps: int, counts: dict, scheduled: int
+) -> str:
+    return (
+        f"โหลดแผนของ{name} ({org}) แล้ว: {divisions} หน่วยงาน "
+        f"{measures} มาตรการ ขั้นตอนพิจารณา {steps} ขั้น; "
+        f"คงสถานะเดิม {counts['kept']} ช่อง, ตัดออก {counts['dropped']} ช่อง; ตั้งเวลางานไว้ {scheduled} รายการ"
+    )
+
+
+# -- itabot invite
+def unknown_invite_target(target: str, choices: str) -> str:
+    return f"ไม่รู้จัก “{target}”: ต้องเป็นชื่อหน่วยงาน ตำแหน่งในสายการพิจารณา หรือ admin ({choices})"
+
+
+def invite_made(target: str, days: float, code: str) -> str:
+    return f"รหัสเชิญสำหรับ {target} ใช้ได้ครั้งเดียว ภายใน {days:g} วัน: ส่งข้อความ “ลงทะเบียน {code}” ถึงบอท"
+
+
+# -- itabot status
+def status_counts(org_name: str, counts: dict[str, int]) -> str:
+    return f"{org_name}: เสร็จ {counts['done']} · กำลังดำเนินการ {counts['in_progress']} · ยังไม่เริ่ม {counts['not_started']}"
+
+
+# -- itabot compile
+def compile_queued(version: int) -> str:
+    return f"สั่งจัดทำบันทึกข้อความ ฉบับที่ {version} แล้ว"
+
+
+def compile_failed(state: str | None = None) -> str:
+    return "\nจัดทำไม่สำเร็จ" + (f" ({state})" if state else "")
+
+
+def compile_timeout(seconds: float) -> str:
+    return f"\nรอเกิน {seconds:g} วินาที: ตรวจว่า worker ทำงานอยู่ (itabot worker)"
+
+
+def compiling(state: str, waited: float) -> str:
+    return f"\r… กำลังจัดทำ ({state}) {waited:4.0f} วินาที"
+
+
+COMPILED = "\rจัดทำเสร็จแล้ว" + " " * 30
+
+# -- itabot remind
+NO_REMINDER_DUE = "ไม่มีรอบแจ้งเตือนที่ถึงกำหนด"
+
+
+def reminder_round(slot: str, message: str) -> str:
+    return f"รอบแจ้งเตือน {slot}: {message}"
+
+
+# -- itabot demo
+DEMO_REPORTER = "ข้อมูลตัวอย่าง"  # the name the demo's seeded statuses are reported under
+
+
+def demo_not_loaded(current: str) -> str:
+    return f"ระบบให้บริการ {current} อยู่แล้ว: ไม่โหลดแผนตัวอย่างทับ"
+
+
+def demo_loaded(org_name: str, measures: int, seeded: int, deadline: str) -> str:
+    return (
+        f"แผนตัวอย่าง: {org_name} ({measures} มาตรการ), ตั้งสถานะตัวอย่าง {seeded} ช่อง, "
+        f"กำหนดส่ง {deadline}"
+    )

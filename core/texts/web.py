@@ -1,6 +1,9 @@
-"""Thai words of the web pages that are not in templates (labels computed in Python)."""
+"""Thai words of the web pages that are not in templates (labels computed in Python), of the
+memo file links and of the status and history exports."""
 
 from __future__ import annotations
+
+from core.values import Decision, InviteKind
 
 APP_TITLE = "ระบบติดตามมาตรการ ITA"
 
@@ -13,15 +16,56 @@ NAV = (
 MENU = "เมนู"  # the button that opens NAV on a phone
 
 ROLE_ADMIN = "ผู้ดูแลระบบ"
-ROLE_REVIEWER = "ผู้พิจารณา (ดูอย่างเดียว)"
+UNKNOWN_NAME = "(ไม่ทราบชื่อ)"
+MEASURE_GONE = "(มาตรการที่ไม่อยู่ในแผนแล้ว)"
+BY_CLI = "คำสั่ง itabot"  # who made an invite with `itabot invite`
 
-NOT_OWNER = "ไม่ได้รับผิดชอบ"
+
+def staff_of(division: str) -> str:
+    return f"เจ้าหน้าที่{division}"
+
+
+def reviewer_of(position: str) -> str:
+    return f"ผู้พิจารณา: {position}"
+
+
+def invite_for(kind: str, target: str) -> str:
+    """Whom an open invite is for, in the people page's list."""
+    if kind == InviteKind.DIVISION:
+        return staff_of(target)
+    if kind == InviteKind.POSITION:
+        return reviewer_of(target)
+    return ROLE_ADMIN if kind == InviteKind.ADMIN else kind
+
+
+def invite_created_for(kind: str, target: str) -> str:
+    """Whom the invite just created is for, in the note above its code."""
+    if kind == InviteKind.DIVISION:
+        return staff_of(target)
+    if kind == InviteKind.POSITION:
+        return f"ผู้พิจารณาในตำแหน่ง{target}"
+    return ROLE_ADMIN
+
+
+def clock(hhmm: str) -> str:
+    return f"{hhmm} น."
+
+
+def deadline(day: str, hhmm: str) -> str:
+    return f"{day} เวลา {clock(hhmm)}"
+
 
 KIND_LABEL = {
     "report": "รายงาน",
     "undo": "ยกเลิกการรายงาน",
     "seed": "ข้อมูลตั้งต้น",
 }
+
+
+def kind_label(kind: str | None) -> str:
+    """What made a history entry; an entry without a kind is a report."""
+    return KIND_LABEL.get(kind or "report", kind or "")
+
 
 VERSION_STATUS = {
     "compiling": "กำลังจัดทำ",
@@ -37,17 +81,11 @@ CHAIN_STATE = {
     "superseded": "ถูกแทนที่ด้วยฉบับใหม่",
 }
 
-INVITE_KIND = {
-    "division": "เจ้าหน้าที่ของหน่วยงาน",
-    "position": "ผู้พิจารณาในตำแหน่ง",
-    "admin": "ผู้ดูแลระบบ",
-}
-
 
 def decision_label(decision: str | None, last_step: bool) -> str:
-    if decision == "approve":
+    if decision == Decision.APPROVE:
         return "อนุมัติ" if last_step else "เห็นชอบ"
-    if decision == "reject":
+    if decision == Decision.REJECT:
         return "ไม่อนุมัติ" if last_step else "ไม่เห็นชอบ (ส่งกลับ)"
     return ""
 
@@ -88,3 +126,38 @@ DONE_NOTES = {
     "remove-self": "ไม่สามารถนำบัญชีของตนเองออกได้ เพื่อป้องกันไม่ให้ไม่มีผู้ดูแลระบบเหลืออยู่",
     "bad-target": "กรุณาเลือกหน่วยงาน ตำแหน่ง หรือผู้ดูแลระบบให้ถูกต้อง",
 }
+STORAGE_DOWN_TITLE = "ระบบขัดข้องชั่วคราว"
+STORAGE_DOWN_BODY = "ขออภัย ขณะนี้อ่านข้อมูลไม่ได้ กรุณาลองใหม่อีกครั้งในอีกสักครู่"
+
+# A memo file link that is forged, altered or past its time (plain text, not a page).
+FILE_LINK_REFUSED = "ลิงก์ไม่ถูกต้องหรือหมดอายุแล้ว (link invalid or expired)"
+
+# -- exports (bot/web/sheets.py): sheet titles and column headers
+OVERVIEW_SHEET = "ภาพรวม"
+OVERVIEW_LEAD = ["ข้อ", "มาตรการ"]  # then one column per division
+OVERVIEW_TAIL = ["สถานะของมาตรการ", "ความคืบหน้า (%)"]
+DETAIL_SHEET = "รายหน่วยงาน"
+DETAIL_HEADER = [
+    "ข้อ",
+    "มาตรการ",
+    "หน่วยงาน",
+    "สถานะของหน่วยงาน",
+    "สถานะของมาตรการ",
+    "หลักฐาน/หมายเหตุ",
+    "รายงานโดย",
+    "รายงานเมื่อ (เวลาประเทศไทย)",
+]
+HISTORY_SHEET = "ประวัติการรายงาน"
+HISTORY_HEADER = [
+    "ลำดับ",
+    "เวลา (เวลาประเทศไทย)",
+    "ผู้รายงาน",
+    "หน่วยงาน",
+    "ข้อ",
+    "มาตรการ",
+    "สถานะเดิม",
+    "สถานะใหม่",
+    "หลักฐาน/หมายเหตุ",
+    "ข้อความต้นทาง",
+    "ประเภท",
+]
