@@ -48,7 +48,12 @@ def thai_digits_filter(value: Any) -> str:
 
 @bp.app_context_processor
 def inject() -> dict[str, Any]:
-    return {"asset_version": ASSET_VERSION, "nav": web_texts.NAV, "app_title": web_texts.APP_TITLE, "menu_label": web_texts.MENU}
+    return {
+        "asset_version": ASSET_VERSION,
+        "nav": web_texts.NAV,
+        "app_title": web_texts.APP_TITLE,
+        "menu_label": web_texts.MENU,
+    }
 
 
 @bp.after_request
