@@ -33,9 +33,9 @@ def main() -> int:
     settings = load_settings()
     logs.setup("WARNING")
     product_worker.preload()
-    from jobs import webhook
+    from handlers import replies
 
-    webhook.start_background_replies()  # as `itabot worker` runs (jobs.worker.run)
+    replies.start_background_replies()  # as `itabot worker` runs (jobs.worker.run)
     r = redis.Redis.from_url(settings.redis_url)
     queued = r.llen("rq:queue:events")
     w = product_worker.ItabotWorker(list(ALL), connection=r)

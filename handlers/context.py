@@ -1,8 +1,11 @@
-"""What a handler gets: who spoke, in which organisation, and where the answer goes."""
+"""What a handler gets: who spoke, in which organisation, and where the answer goes.
+
+A handler only collects what to say (replies, pushes, jobs for later); the pipeline
+(handlers/pipeline.py) sends it once the handler is done.
+"""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -13,6 +16,10 @@ import redis
 from core.config import Settings
 from store.people import Person
 from store.plan_schema import Plan
+from store.queues import retry_key
+
+# (to, messages, retry key): one push or multicast for the delivery queue
+Delivery = tuple[list[str], list[dict[str, Any]], str]
 
 
 @dataclass
@@ -27,8 +34,8 @@ class Context:
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     display_name: Callable[[], str] = lambda: ""
     replies: list[dict[str, Any]] = field(default_factory=list)
-    # (to, messages, retry key) queued for delivery after the event is handled
-    pushes: list[tuple[list[str], list[dict[str, Any]], str]] = field(default_factory=list)
+    # queued for delivery after the event is handled
+    pushes: list[Delivery] = field(default_factory=list)
     after: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = field(default_factory=list)
 
     def reply(self, *messages: dict[str, Any]) -> None:
@@ -38,13 +45,14 @@ class Context:
         """Queue a push; its retry key is fixed by the event and purpose, so a re-run of the
         event (worker killed, redelivery) can never make LINE deliver it twice."""
         recipients = [to] if isinstance(to, str) else list(to)
-        retry_key = str(
-            uuid.uuid5(uuid.NAMESPACE_URL, f"itabot:{self.org}:{self.event_id}:{purpose}")
-        )
-        self.pushes.append((recipients, messages, retry_key))
+        self.deliver(recipients, messages, retry_key(self.org, f"{self.event_id}:{purpose}"))
+
+    def deliver(self, to: list[str], messages: list[dict[str, Any]], key: str) -> None:
+        """Queue a push whose retry key the caller fixed (by memo version and step, say)."""
+        self.pushes.append((list(to), messages, key))
 
     def enqueue(self, func: str, *args: Any, **kwargs: Any) -> None:
-        """Run a job after this event (e.g. a compile)."""
+        """Run a job (by its name, e.g. "jobs.compile.finalise") after this event."""
         self.after.append((func, args, kwargs))
 
     @property

@@ -9,7 +9,7 @@ from line import messages as m
 from store import sessions
 
 
-def send_link(ctx: Context) -> None:
+def send_link(ctx: Context, text: str = "") -> None:
     person = ctx.person
     if person is None or not (person.admin or person.positions):
         ctx.reply(m.text(texts.LOGIN_REFUSED))

@@ -38,6 +38,12 @@ MULTICAST_LIMIT = 500
 BACKOFF = [1, 2, 5, 10, 20, 40, 60, 120]
 
 
+def retry_key(org: str, purpose: str) -> str:
+    """The X-Line-Retry-Key of a push, fixed by what it is for (an event, a memo step), so
+    whatever re-runs the work that queues it, LINE delivers it once."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"itabot:{org}:{purpose}"))
+
+
 def chunk_key(retry_key: str, index: int) -> str:
     return retry_key if index == 0 else str(uuid.uuid5(uuid.UUID(retry_key), str(index)))
 

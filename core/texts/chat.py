@@ -248,6 +248,52 @@ def review_nudge(version: int, days: int) -> str:
 
 
 # -- the event handlers' sentences (handlers/)
+TEXT_ONLY = "ขออภัยครับ ระบบรับเฉพาะข้อความตัวอักษร กรุณาพิมพ์หรือแตะปุ่ม"
+OVERVIEW_TITLE = "ภาพรวมความคืบหน้ามาตรการ ITA"
+
+
+def welcome_back(name: str) -> str:
+    return f"ยินดีต้อนรับกลับครับ คุณ{name}".strip()
+
+
+def progress_note(percent: int) -> str:
+    """The evidence note of a report that gives a percentage ("ข้อ ๓ ทำไปแล้ว 60%")."""
+    return f"ความคืบหน้า {percent}%"
+
+
+def tapped(refs: str, status: str) -> str:
+    """The history's record of what a status button said."""
+    return f"[แตะปุ่ม] {refs} {STATUS_LABEL[status]}"
+
+
+# A memo version's review chain, by state (store.versions): the chat's สถานะบันทึก and the web.
+CHAIN_STATE = {
+    "in_review": "อยู่ระหว่างการพิจารณา",
+    "returned": "ถูกส่งกลับเพื่อแก้ไข",
+    "approved": "อนุมัติแล้ว",
+    "rejected": "ไม่อนุมัติ",
+    "superseded": "ถูกแทนที่ด้วยฉบับใหม่",
+}
+
+
+def memo_step_decided(
+    passed: bool, position: str, decision_label: str, when: str, comment: str | None
+) -> str:
+    """A step of สถานะบันทึก that has decided: passed on (or approved), or sent back."""
+    mark = "✅" if passed else "↩️"
+    return f"{mark} {position}: {decision_label} {when}" + (f" — {comment}" if comment else "")
+
+
+def memo_step_waiting(position: str, since: str) -> str:
+    return f"⏳ {review_waiting(position, since)}"
+
+
+def memo_step_ahead(position: str) -> str:
+    return f"▫️ {position}"
+
+
+def memo_chain_state(state: str) -> str:
+    return f"สถานะ: {CHAIN_STATE[state]}"
 
 
 # -- reminders, review notifications and LINE message builders (jobs/, line/)
