@@ -1,4 +1,4 @@
-"""Issue 6: reminder slots on the plan's schedule, sent once, delivered once through failures."""
+"""Reminder slots on the plan's schedule, sent once, delivered once through failures."""
 
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from datetime import UTC, datetime, timedelta
 import yaml
 
 from simulator.client import message_text
-from tests.conftest import SEED_PLAN, wait_until
-from tests.helpers import itabot, join
+from tests.helpers import SEED_PLAN, itabot, join, wait_until
 
 D7 = "2021-03-24T09:00:00+07:00"
 D3 = "2021-03-28T09:30:00+07:00"

@@ -1,8 +1,8 @@
-"""Issue 9, security: people who must not get in, and secrets that must not get out.
+"""Security: people who must not get in, and secrets that must not get out.
 
 What other files already show is not repeated here: forged and replayed review buttons, a
 reviewer's wrong-step tap and an old version's button (test_chain), a bad webhook signature
-and 413 (test_foundation), code guessing locking out (test_reporting), pages without a
+and 413 (test_webhook), code guessing locking out (test_reporting), pages without a
 session (test_web_pages).
 """
 
@@ -17,7 +17,7 @@ import time
 import requests
 
 from simulator.client import message_text, postback_buttons
-from tests.conftest import ROOT, wait_until
+from tests.helpers import ROOT, wait_until
 
 ORG = "naphu"
 FORGED = "ไม่ใช่ของท่าน"
@@ -267,7 +267,7 @@ def test_secrets_never_reach_logs_or_error_pages(tmp_path):
     import secrets as random_secrets
 
     from core.logs import JsonFormatter
-    from tests.test_reliability import Stack
+    from tests.own_stack import Stack
 
     secret = "chsecret-" + random_secrets.token_hex(16)
     token = "chtoken-" + random_secrets.token_hex(24)

@@ -1,4 +1,4 @@
-"""Issue 2: the webhook, health, signatures, redelivery and the greeting, over real HTTP."""
+"""The webhook, health, signatures, redelivery and the greeting, over real HTTP."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ import requests
 
 from core.config import DEMO_CHANNEL_SECRET
 from simulator.client import message_text
-from tests.conftest import wait_until
+from tests.helpers import wait_until
 
 
 def _sign(body: bytes) -> str:
