@@ -42,6 +42,50 @@ def wait_until(
     raise AssertionError(f"timed out after {timeout:g}s waiting for {message}")
 
 
+RQ_QUEUES = ("events", "delivery", "default")  # store/queues.py's, by name
+
+
+def unfinished_jobs(r: Any, queues: tuple[str, ...] = RQ_QUEUES, later: bool = False) -> list[str]:
+    """RQ jobs not run to the end yet: queued (a job a worker has taken off its queue but not yet
+    started still says so in its hash), running, or scheduled for a time already past (with
+    `later`, for any time: a retry waiting out its back-off)."""
+    pending = []
+    for name in r.scan_iter("rq:job:*"):
+        if r.type(name) not in ("hash", b"hash"):
+            continue
+        status, origin = (
+            v.decode() if isinstance(v, bytes) else v for v in r.hmget(name, "status", "origin")
+        )
+        if origin in queues and status in ("queued", "started"):
+            pending.append(name)
+    for queue in queues:
+        pending += r.zrangebyscore(
+            f"rq:scheduled:{queue}", "-inf", "+inf" if later else time.time()
+        )
+    return pending
+
+
+def settle(
+    r: Any, timeout: float = 30.0, queues: tuple[str, ...] = RQ_QUEUES, later: bool = False
+) -> None:
+    """Wait until the worker has run every job queued so far, and whatever those queued: after
+    this, what was going to be pushed or stored has been, so a test can assert nothing more was."""
+    wait_until(
+        lambda: not unfinished_jobs(r, queues, later),
+        timeout=timeout,
+        message=f"the worker to finish the jobs on {', '.join(queues)}",
+    )
+
+
+def last_word(sim, user: str, text: str = "สวัสดี") -> list[dict]:
+    """Everything `user` has received, up to the bot's answer to one more message: replies to one
+    person go out in the order of their events, so an answer still owed to an earlier event
+    would have come before it. The list includes that answer (the last item)."""
+    before = len(sim.messages(user))
+    assert sim.send_text(user, text) == 200
+    return sim.wait_for(user, before + 1)
+
+
 def start_worker(log_name: str = "worker") -> subprocess.Popen:
     """`itabot worker` with this process's environment, its output in memos/test-logs/."""
     TEST_LOGS.mkdir(parents=True, exist_ok=True)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 import threading
-import time
 
 import requests
 
@@ -16,6 +15,7 @@ from tests.helpers import (
     itabot,
     join,
     review_request,
+    settle,
     setup_chain,
     tap_and_comment,
     wait_until,
@@ -137,7 +137,7 @@ def test_racing_taps_move_the_chain_once(sim, rdb, plan):
     sim.send_text(reviewers[0], "ไม่มีความเห็น")
     sim.send_text(reviewers[0], "ไม่มีความเห็น")
     review_request(sim, reviewers[1], 1)
-    time.sleep(2)
+    settle(rdb)  # every tap handled, every push pushed
     requests_to_second = [m for m in sim.messages(reviewers[1]) if m["message"]["type"] == "flex"]
     assert len(requests_to_second) == 1
     from store import versions
@@ -187,7 +187,7 @@ def test_a_reviewer_holding_the_memo_over_a_day_is_nudged_once_per_day(sim, rdb,
         ]
 
     wait_until(nudges, message="the nudge")
-    time.sleep(2)
+    settle(rdb)
     assert len(nudges()) == 1  # the same day's nudge twice is delivered once
     assert "๑ วัน" in message_text(nudges()[0]["message"])
 

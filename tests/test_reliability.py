@@ -22,7 +22,7 @@ import requests
 
 from core.thai import to_thai_digits
 from simulator.client import message_text, postback_buttons
-from tests.helpers import start_worker, wait_until
+from tests.helpers import settle, start_worker, wait_until
 from tests.own_stack import Stack, kill_tree
 
 ORG = "naphu"
@@ -158,7 +158,7 @@ def test_redis_restart_mid_stream_loses_nothing_and_doubles_nothing(stack):
     assert people.get_person(stack.r, ORG, newcomer).division == "กองช่าง"
     assert stack.r.hlen(f"ita:{{{ORG}}}:invites") == 0
     wait_until(lambda: stack.sim.messages(newcomer), message="the newcomer's welcome")
-    time.sleep(1.0)  # anything applied twice would land now
+    settle(stack.r, timeout=60)  # every event's job has run: anything applied twice has been
     entries = history(stack.r)
     by_event = Counter(h["event"] for h in entries if h["kind"] == "report")
     assert sorted(by_event) == sorted(e[0] for e in accepted), (
@@ -222,11 +222,14 @@ def test_worker_killed_mid_compile_a_fresh_worker_finishes_it_once(stack):
     )
     time.sleep(1.0)  # typesetting now
     killed = kill_tree(first)  # the worker, its scheduler and its work horse, if it forked one
-    time.sleep(0.5)
-    assert all(
-        not Path(f"/proc/{pid}").exists()
-        or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
-        for pid in killed
+    wait_until(
+        lambda: all(
+            not Path(f"/proc/{pid}").exists()
+            or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+            for pid in killed
+        ),
+        timeout=5,
+        message="the killed processes gone",
     )
     record = versions.info(stack.r, ORG, version)
     assert record["status"] == "compiling", "the kill came too late: make the plan bigger"
@@ -245,7 +248,7 @@ def test_worker_killed_mid_compile_a_fresh_worker_finishes_it_once(stack):
         message="the first reviewer's request",
     )
     assert time.monotonic() - started < 90
-    time.sleep(3)  # a second request, if any, would arrive now
+    settle(stack.r, timeout=60)  # the compile and the pushes it queued have all run
     received = stack.sim.messages(reviewer)
     assert len(request) == 1 and [m["message"]["type"] for m in received[1:]] == [
         "text",
@@ -292,7 +295,8 @@ def test_line_failing_during_the_chains_pushes_delivers_each_once(sim, rdb, plan
         timeout=30,
         message="the retry after the timeout",
     )
-    time.sleep(2)  # a wrong second delivery would land now
+    # every delivery ran to its end, retries waiting out their back-off included
+    settle(rdb, timeout=90, queues=("delivery",), later=True)
 
     for index, user in enumerate(reviewers[:3]):
         requests_for_v1 = [

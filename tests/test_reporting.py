@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import time
 
 from simulator.client import message_text, postback_buttons, quick_replies
 from tests.helpers import SEED_PLAN, invite, itabot, join, wait_until
@@ -189,7 +188,6 @@ def test_invite_targets_are_checked(sim):
     for target in ("admin", "กองคลัง", "ปลัด อบต.นาพู่"):
         line = itabot("invite", target).stdout.splitlines()[0]
         assert len(line) == 9 and line[4] == "-"
-    time.sleep(0)
 
 
 def test_one_person_may_be_staff_and_admin(sim):
