@@ -59,7 +59,7 @@ class RedisServer:
         return redis.Redis(host="127.0.0.1", port=self.port, decode_responses=True, **kwargs)
 
     def start(self) -> None:
-        log = open(self.directory / "redis.log", "ab")  # noqa: SIM115 - lives as long as the process
+        log = open(self.directory / "redis.log", "ab")  # lives as long as the process
         self.process = subprocess.Popen(
             [
                 redis_server_binary(),
@@ -200,7 +200,7 @@ class Stack:
 
     # processes ---------------------------------------------------------------------------
     def start_worker(self, name: str = "worker") -> subprocess.Popen:
-        log = open(self.directory / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
+        log = open(self.directory / f"{name}.log", "ab")  # lives as long as the process
         process = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "worker"],
             cwd=ROOT,
