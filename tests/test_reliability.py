@@ -21,6 +21,7 @@ import redis
 import requests
 
 from core.thai import to_thai_digits
+from core.values import InviteKind
 from simulator.client import message_text, postback_buttons
 from tests.helpers import settle, start_worker, wait_until
 from tests.own_stack import Stack, kill_tree
@@ -58,8 +59,8 @@ def test_redis_restart_mid_stream_loses_nothing_and_doubles_nothing(stack):
     stack.load_plan()
     stack.start_worker()
     plan = plans.get_plan(stack.r, ORG)
-    staff = {d: stack.join(f"เจ้าหน้าที่{d}", "division", d) for d in DIVISIONS}
-    reviewers = [stack.join(f"ผู้พิจารณา{i}", "position", p) for i, p in enumerate(CHAIN)]
+    staff = {d: stack.join(f"เจ้าหน้าที่{d}", InviteKind.DIVISION, d) for d in DIVISIONS}
+    reviewers = [stack.join(f"ผู้พิจารณา{i}", InviteKind.POSITION, p) for i, p in enumerate(CHAIN)]
     # a version in review, its first step passed on: chain state worth keeping
     version = stack.compile()
     wait_until(
@@ -95,7 +96,7 @@ def test_redis_restart_mid_stream_loses_nothing_and_doubles_nothing(stack):
     assert scheduled_before and all(files_before.values())
 
     newcomer = stack.sim.create_user("มาใหม่")
-    newcomer_code = people.create_invite(stack.r, ORG, "division", "กองช่าง")
+    newcomer_code = people.create_invite(stack.r, ORG, InviteKind.DIVISION, "กองช่าง")
     # the stream: every staff member reports each measure in progress, then done
     stream = [
         (d, m.id, s) for s in ("in_progress", "done") for m in plan.measures for d in m.owners
@@ -211,7 +212,7 @@ def test_worker_killed_mid_compile_a_fresh_worker_finishes_it_once(stack):
 
     stack.load_plan(large_plan(measures=240, divisions=12))  # a memo of ~140 pages: seconds to set
     first = stack.start_worker("first")
-    reviewer = stack.join("ผู้พิจารณา", "position", CHAIN[0])
+    reviewer = stack.join("ผู้พิจารณา", InviteKind.POSITION, CHAIN[0])
     version = stack.compile()
     rb = redis.Redis.from_url(stack.redis.url)
     job_id = f"compile-{ORG}-{version}"
@@ -338,7 +339,8 @@ def test_twenty_people_updating_the_same_measures_at_once(sim, rdb):
         for user, division in users:
             assert (
                 sim.send_text(
-                    user, f"ลงทะเบียน {people.create_invite(rdb, ORG, 'division', division)}"
+                    user,
+                    f"ลงทะเบียน {people.create_invite(rdb, ORG, InviteKind.DIVISION, division)}",
                 )
                 == 200
             )

@@ -16,6 +16,7 @@ import time
 
 import requests
 
+from core.values import InviteKind
 from simulator.client import message_text, postback_buttons
 from tests.helpers import ROOT, settle, wait_until
 
@@ -60,8 +61,8 @@ def carousel_buttons(sim, user: str) -> dict[tuple[str, str], str]:
 
 
 def test_a_status_button_replayed_by_someone_else_changes_nothing(sim, rdb):
-    owner = join(sim, rdb, "เจ้าของปุ่ม", "division", "กองคลัง")
-    colleague = join(sim, rdb, "เพื่อนร่วมกอง", "division", "กองคลัง")  # same division, even
+    owner = join(sim, rdb, "เจ้าของปุ่ม", InviteKind.DIVISION, "กองคลัง")
+    colleague = join(sim, rdb, "เพื่อนร่วมกอง", InviteKind.DIVISION, "กองคลัง")  # same division, even
     buttons = carousel_buttons(sim, owner)
     done_3 = next(
         data for (measure, label), data in buttons.items() if measure == "3" and "เสร็จ" in label
@@ -83,7 +84,7 @@ def test_a_status_button_replayed_by_someone_else_changes_nothing(sim, rdb):
 
 
 def test_tap_data_for_another_divisions_measure_is_refused(sim, rdb):
-    works = join(sim, rdb, "ช่าง", "division", "กองช่าง")  # กองช่าง owns 1, 2 and 5
+    works = join(sim, rdb, "ช่าง", InviteKind.DIVISION, "กองช่าง")  # กองช่าง owns 1, 2 and 5
     own = carousel_buttons(sim, works)
     genuine = (
         own[("1", "เสร็จแล้ว")]
@@ -108,14 +109,16 @@ def test_tap_data_for_another_divisions_measure_is_refused(sim, rdb):
 
     # a person moved to กองช่าง keeps buttons signed for them when they were in กองคลัง: the
     # signature fits, the measure is no longer theirs
-    mover = join(sim, rdb, "ย้ายกอง", "division", "กองคลัง")
+    mover = join(sim, rdb, "ย้ายกอง", InviteKind.DIVISION, "กองคลัง")
     old_button = next(
         d for (m, label), d in carousel_buttons(sim, mover).items() if m == "3" and "เสร็จ" in label
     )
     from store import people
 
     assert (
-        sim.send_text(mover, f"ลงทะเบียน {people.create_invite(rdb, ORG, 'division', 'กองช่าง')}")
+        sim.send_text(
+            mover, f"ลงทะเบียน {people.create_invite(rdb, ORG, InviteKind.DIVISION, 'กองช่าง')}"
+        )
         == 200
     )
     wait_until(lambda: people.get_person(rdb, ORG, mover).division == "กองช่าง", message="the move")
@@ -221,7 +224,7 @@ def test_memo_links_with_a_changed_signature_or_past_expiry_are_refused(sim, web
 def test_admin_progress_refuses_without_a_session_of_an_admin_or_reviewer(sim, web, rdb, plan):
     from store import sessions
 
-    staff = join(sim, rdb, "เจ้าหน้าที่", "division", "กองคลัง")
+    staff = join(sim, rdb, "เจ้าหน้าที่", InviteKind.DIVISION, "กองคลัง")
     titles = [m.title for m in plan.measures]
     # a session for someone who may not sign in, one that has ended, and a made-up one
     staff_sid = sessions.create_session(rdb, ORG, staff)
@@ -242,7 +245,7 @@ def test_admin_progress_refuses_without_a_session_of_an_admin_or_reviewer(sim, w
                 or "expires=Thu, 01 Jan 1970" in answer.headers["Set-Cookie"]
             )
     # an admin's session without the form's CSRF token (or with a forged one) changes nothing
-    admin = join(sim, rdb, "ผู้ดูแล", "admin", "admin")
+    admin = join(sim, rdb, "ผู้ดูแล", InviteKind.ADMIN, "admin")
     admin_sid = sessions.create_session(rdb, ORG, admin)
     invites_before = rdb.hlen(f"ita:{{{ORG}}}:invites")
     for token in (None, "", "forged", "ก" * 32, "x" * 5000):

@@ -11,6 +11,7 @@ import openpyxl
 import pytest
 import requests
 
+from core.values import InviteKind
 from simulator.client import message_text
 from tests.helpers import join, login_link, report, uris_of, wait_until
 
@@ -170,7 +171,7 @@ def test_reviewer_reads_but_cannot_change(sim, web, rdb):
     assert "ดูอย่างเดียว" in page
     assert "invite-form" not in page and "นำออก" not in page and "ยกเลิกรหัส" not in page
     csrf = csrf_of(page)  # the logout form's: a valid token does not make a reviewer an admin
-    code = people.create_invite(rdb, ORG, "division", "กองช่าง")
+    code = people.create_invite(rdb, ORG, InviteKind.DIVISION, "กองช่าง")
     attempts = {
         "people/invite": {"target": "admin"},
         "people/revoke": {"code": code},
