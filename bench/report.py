@@ -97,7 +97,7 @@ def write(r: dict[str, Any], path: Path) -> None:
     path.write_text(render(r), encoding="utf-8")
 
 
-def render(r: dict[str, Any]) -> str:  # noqa: C901 - one page, top to bottom
+def render(r: dict[str, Any]) -> str:  # one page, top to bottom
     m = r["machine"]
     lines: list[str] = []
     add = lines.append

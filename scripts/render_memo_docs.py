@@ -11,8 +11,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jobs.memo.render import document_of, render_memo, typeset  # noqa: E402
-from jobs.memo.samples import seed_input  # noqa: E402
+from jobs.memo.render import document_of, render_memo, typeset
+from jobs.memo.samples import seed_input
 
 PPI = 110.0
 

@@ -7,16 +7,13 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+from tests.helpers import ROOT, SEED_PLAN, start_worker
+
 TEST_REDIS_URL = os.environ.get("ITABOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
@@ -47,9 +44,6 @@ os.environ.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
 import redis  # noqa: E402
 
 from core.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, load_settings  # noqa: E402
-
-SEED_PLAN = ROOT / "examples" / "naphu-2564.yaml"
-SEED_STATUSES = ROOT / "examples" / "naphu-2564-statuses.yaml"
 
 
 def _clean_store(r: redis.Redis) -> None:
@@ -105,20 +99,6 @@ def simulator_server(web) -> Iterator[str]:
     server.shutdown()
 
 
-def start_worker(log_name: str = "worker") -> subprocess.Popen:
-    log_dir = ROOT / "memos" / "test-logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log = open(log_dir / f"{log_name}.log", "ab")  # noqa: SIM115 - lives as long as the process
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "worker"],
-        cwd=ROOT,
-        env=dict(os.environ),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: tests may kill the whole tree
-    )
-
-
 @pytest.fixture(scope="session")
 def worker(simulator_server) -> Iterator[subprocess.Popen]:
     process = start_worker()
@@ -150,15 +130,3 @@ def plan(sim, rdb):
     from store import plans
 
     return plans.get_plan(rdb, "naphu")
-
-
-def wait_until(
-    predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"
-):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:g}s waiting for {message}")

@@ -1,4 +1,4 @@
-"""Issue 9, bad input: the webhook fuzzed with correctly signed bodies (hypothesis).
+"""Bad input: the webhook fuzzed with correctly signed bodies (hypothesis).
 
 Each generated body goes through the Flask app (its test client: no sockets, fast) and, when
 the app stores it, through the worker's handler `jobs.webhook.process_body`, run in this
@@ -31,9 +31,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.config import DEMO_CHANNEL_SECRET, Settings, load_settings
-from tests.conftest import SEED_PLAN
+from tests.helpers import SEED_PLAN
+from tests.own_stack import RedisServer, environment
 from tests.simulator_fixtures import running_simulator
-from tests.test_reliability import RedisServer, environment
 
 ORG = "naphu"
 BODY_COUNT = int(os.environ.get("ITABOT_FUZZ_EXAMPLES", "12000"))  # bodies through web and worker

@@ -1,4 +1,4 @@
-"""Issue 7 in a real browser: Debian's Chromium, headless, driven by Playwright (no download)."""
+"""The web pages in a real browser: Debian's Chromium, headless, driven by Playwright (no download)."""
 
 from __future__ import annotations
 
@@ -13,9 +13,7 @@ import pytest
 
 from simulator.client import message_text
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import wait_until
-from tests.helpers import itabot, join
-from tests.test_web_pages import login_link, report
+from tests.helpers import itabot, join, login_link, report, wait_until
 
 ORG = "naphu"
 
