@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, request
 
-from simulator import webhook
+from simulator import texts, webhook
 from simulator.context import (
     LINE_API_PREFIX,
     current_config,
@@ -71,7 +71,7 @@ def event_result(sent: SentEvent) -> Any:
 def sim_create_user() -> Any:
     state = current_state()
     payload = request.get_json(silent=True) or {}
-    name = str(payload.get("name") or "").strip() or "ผู้ใช้ทดสอบ"
+    name = str(payload.get("name") or "").strip() or texts.DEFAULT_USER_NAME
     user = state.create_user(name[:20])
     return jsonify(user.public()), 201
 

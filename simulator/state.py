@@ -12,7 +12,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from simulator import webhook
+from simulator import texts, webhook
 
 FAULT_MODES = ("reject", "accept_then_fail", "timeout")
 
@@ -146,7 +146,7 @@ class SimState:
         with self.lock:
             user = self.users.get(user_id)
             if user is None:
-                user = User(user_id, "ผู้ใช้ " + user_id[1:8], time.time(), followed=True)
+                user = User(user_id, texts.unseen_user_name(user_id), time.time(), followed=True)
                 self.users[user_id] = user
             return user
 

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
+import requests
+
 from simulator.client import message_text, postback_buttons
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -228,3 +230,14 @@ def report(sim, user: str, text: str) -> None:
     assert sim.send_text(user, text) == 200
     reply = message_text(sim.wait_for(user, before + 1)[-1]["message"])
     assert "บันทึกแล้ว" in reply, reply
+
+
+def signed_in(
+    sim, web: str, name: str = "กัญรัตน์ แผนงาน", target: str = "admin"
+) -> tuple[requests.Session, str]:
+    user = join(sim, name, target)
+    http = requests.Session()
+    response = http.get(login_link(sim, user), timeout=30)
+    assert response.status_code == 200, response.text
+    assert response.url == f"{web}/admin/naphu/"
+    return http, user

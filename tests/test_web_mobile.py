@@ -17,9 +17,7 @@ from pathlib import Path
 import pytest
 
 from tests.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import SEED_PLAN, wait_until
-from tests.helpers import itabot, join
-from tests.test_web_pages import login_link, report, signed_in
+from tests.helpers import SEED_PLAN, itabot, join, login_link, report, signed_in, wait_until
 
 ORG = "naphu"
 LINE_IPHONE = (

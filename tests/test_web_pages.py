@@ -13,20 +13,9 @@ import requests
 
 from core.values import InviteKind
 from simulator.client import message_text
-from tests.helpers import join, login_link, report, uris_of, wait_until
+from tests.helpers import join, login_link, report, signed_in, uris_of, wait_until
 
 ORG = "naphu"
-
-
-def signed_in(
-    sim, web: str, name: str = "กัญรัตน์ แผนงาน", target: str = "admin"
-) -> tuple[requests.Session, str]:
-    user = join(sim, name, target)
-    http = requests.Session()
-    response = http.get(login_link(sim, user), timeout=30)
-    assert response.status_code == 200, response.text
-    assert response.url == f"{web}/admin/{ORG}/"
-    return http, user
 
 
 def csrf_of(html: str) -> str:
