@@ -1,7 +1,7 @@
 """The event pipeline: a webhook body's events, each deduplicated, handled and answered.
 
 The path of a text message ("ข้อ 3 เสร็จแล้ว"), file by file:
-  1. bot/app.py        POST /callback checks the signature and queues the body as the job
+  1. bot/webhook.py    POST /callback checks the signature and queues the body as the job
                        "jobs.webhook.process_body" on the events queue (store/queues.py).
   2. jobs/webhook.py   the RQ job: hands the body to this pipeline.
   3. handlers/pipeline.py  skips an event seen before (by webhookEventId), builds the
