@@ -3,6 +3,7 @@ memo file links and of the status and history exports."""
 
 from __future__ import annotations
 
+from core.texts import chat as chat_texts
 from core.values import Decision, InviteKind
 
 APP_TITLE = "ระบบติดตามมาตรการ ITA"
@@ -73,13 +74,7 @@ VERSION_STATUS = {
     "failed": "จัดทำไม่สำเร็จ",
 }
 
-CHAIN_STATE = {
-    "in_review": "อยู่ระหว่างการพิจารณา",
-    "returned": "ถูกส่งกลับเพื่อแก้ไข",
-    "approved": "อนุมัติแล้ว",
-    "rejected": "ไม่อนุมัติ",
-    "superseded": "ถูกแทนที่ด้วยฉบับใหม่",
-}
+CHAIN_STATE = chat_texts.CHAIN_STATE  # the same labels as the chat's สถานะบันทึก
 
 
 def decision_label(decision: str | None, last_step: bool) -> str:
