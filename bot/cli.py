@@ -10,6 +10,7 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
+from bot import line_setup
 from core.config import load_settings
 from core.texts import chat as texts
 from core.thai import to_thai_digits
@@ -314,6 +315,8 @@ def build_parser() -> argparse.ArgumentParser:
         "richmenu", help="create the rich menu (รายงาน / ภาพรวม / วิธีใช้) for every user"
     )
     rich.set_defaults(func=cmd_richmenu)
+
+    line_setup.register(sub)  # itabot line check / itabot line connect
 
     demo = sub.add_parser("demo", help="load the demo plan and statuses (make run does this)")
     demo.add_argument("--statuses", action="store_true", help="also set the seed memo's statuses")

@@ -19,6 +19,7 @@ from typing import Any
 from flask import Flask, Response, g, jsonify, render_template_string, request, send_file
 
 from simulator import webhook
+from simulator.channel import blueprint as channel_blueprint
 from simulator.schema import (
     ErrorDetail,
     check_request,
@@ -89,6 +90,7 @@ def create_app(
         destination=webhook.bot_user_id(channel_secret),
     )
     app.extensions[EXTENSION_KEY] = {"state": state, "config": config}
+    app.register_blueprint(channel_blueprint)  # bot info, webhook endpoint and test, font
     validator = messaging_validator()
 
     # Messaging API: auth, faults, recording ---------------------------------------------
