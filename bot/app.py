@@ -16,6 +16,7 @@ from linebot.v3.webhook import SignatureValidator
 
 from core import logs
 from core.config import Settings, load_settings
+from core.values import SETUP_ORG
 from store import plans
 from store.db import connect
 from store.queues import EVENTS, queue, retry_abandoned
@@ -77,10 +78,8 @@ def create_app(settings: Settings | None = None) -> Flask:
         if not payload.get("events"):
             return Response("OK", 200)  # LINE's "Verify" button sends no events
         try:
-            target = resolve_org(org)
-            if target is None:
-                log.error("webhook before any plan was loaded")
-                return Response("no plan loaded", 503)
+            # Before any plan is loaded the events still count: handlers/first_contact.py
+            target = resolve_org(org) or SETUP_ORG
             # One round trip: the job, its queue registration and the push in one MULTI.
             with r_jobs.pipeline() as pipe:
                 events_queue.enqueue(

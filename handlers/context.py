@@ -26,6 +26,9 @@ class Context:
     person: Person | None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     display_name: Callable[[], str] = lambda: ""
+    # starts LINE's loading animation in this chat (set by the pipeline; one-on-one chats only)
+    start_loading: Callable[[], None] = lambda: None
+    loading_shown: bool = False
     replies: list[dict[str, Any]] = field(default_factory=list)
     # (to, messages, retry key) queued for delivery after the event is handled
     pushes: list[tuple[list[str], list[dict[str, Any]], str]] = field(default_factory=list)
@@ -42,6 +45,12 @@ class Context:
             uuid.uuid5(uuid.NAMESPACE_URL, f"itabot:{self.org}:{self.event_id}:{purpose}")
         )
         self.pushes.append((recipients, messages, retry_key))
+
+    def show_loading(self) -> None:
+        """Before a slow answer: LINE shows the person a loading animation until it comes."""
+        if not self.loading_shown:
+            self.loading_shown = True
+            self.start_loading()
 
     def enqueue(self, func: str, *args: Any, **kwargs: Any) -> None:
         """Run a job after this event (e.g. a compile)."""

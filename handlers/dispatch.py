@@ -10,7 +10,7 @@ import unicodedata
 from typing import Any
 
 from core.texts import chat as texts
-from handlers import join, overview, postback, report, review, web_login
+from handlers import first_contact, join, overview, postback, report, review, web_login
 from handlers.context import Context
 from line import messages as m
 from store import events
@@ -38,6 +38,8 @@ def _command(text: str, words: tuple[str, ...]) -> str | None:
 
 
 def handle(ctx: Context, event: dict[str, Any]) -> None:
+    if ctx.plan is None:  # no plan loaded yet (issue 14)
+        return first_contact.handle(ctx, event)
     kind = event.get("type")
     if kind == "follow":
         join.follow(ctx)

@@ -70,6 +70,7 @@ def show_carousel(ctx: Context) -> None:
     if not own:
         ctx.reply(m.text(texts.NO_MEASURES))
         return
+    ctx.show_loading()  # up to 12 Flex bubbles from the matrix
     matrix = status_store.read_matrix(ctx.r, plan)
     bubbles = []
     for measure in own[:12]:

@@ -100,6 +100,7 @@ def process_event(settings: Settings, org: str, event: dict[str, Any]) -> bool:
             event_id=event_id,
             person=people.get_person(r, org, user_id),
             display_name=lambda: line.profile_name(user_id),
+            start_loading=lambda: source.get("type") == "user" and line.show_loading(user_id),
         )
         dispatch.handle(ctx, event)
         _send(ctx, line, event.get("replyToken"))

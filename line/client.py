@@ -95,7 +95,7 @@ class LineClient:
                 self._api.show_loading_animation,
                 ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds),
             )
-        except LineError as exc:  # cosmetic: never fail an event over it
+        except Exception as exc:  # noqa: BLE001 - cosmetic: never fail an event over it
             log.info("loading animation refused: %s", exc)
 
     # The channel itself (`itabot line check` / `connect`, bot/line_setup.py) ------------------
