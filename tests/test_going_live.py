@@ -306,7 +306,8 @@ def test_no_loading_animation_outside_one_on_one_chats(sim, rdb):
 def test_honcho_exports_systemd_units_for_web_and_worker(tmp_path: Path):
     honcho = Path(sys.executable).with_name("honcho")
     result = subprocess.run(
-        [str(honcho), "-f", str(ROOT / "Procfile"), "export", "-a", "itabot", "systemd", str(tmp_path)],
+        # as README's "Going live" has it
+        [str(honcho), "-f", str(ROOT / "Procfile"), "export", "-a", "itabot", "-u", "itabot", "-p", "8000", "systemd", str(tmp_path)],
         cwd=ROOT,
         capture_output=True,
         text=True,
@@ -322,5 +323,7 @@ def test_honcho_exports_systemd_units_for_web_and_worker(tmp_path: Path):
     assert "gunicorn" in web_exec[0] and "bot.wsgi:app" in web_exec[0] and "$" in web_exec[0]
     assert "itabot worker" in worker_exec[0]
     assert "Restart=always" in units["itabot-worker-1.service"]
+    assert "Environment=PORT=8000" in units["itabot-web-1.service"]
+    assert "User=itabot" in units["itabot-web-1.service"]
     assert "itabot-web.target" in units["itabot.target"]
     assert "itabot-worker.target" in units["itabot.target"]
