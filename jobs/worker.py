@@ -29,6 +29,7 @@ from rq.worker import WorkerStatus  # noqa: E402
 
 from core import logs  # noqa: E402
 from core.config import load_settings  # noqa: E402
+from jobs import worker_logs  # noqa: E402
 from store.queues import ALL  # noqa: E402
 
 IN_PROCESS = frozenset(ALL)
@@ -157,6 +158,7 @@ def run(burst: bool = False) -> int:
     settings = load_settings()
     logs.setup()
     logs.capture_stderr()  # what RQ's processes print (a dying scheduler's traceback) as JSON too
+    worker_logs.install()  # one line per job; RQ's housekeeping at debug level
     logs.register_secret(settings.channel_secret)
     logs.register_secret(settings.access_token)
     preload()

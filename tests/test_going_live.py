@@ -327,3 +327,36 @@ def test_honcho_exports_systemd_units_for_web_and_worker(tmp_path: Path):
     assert "User=itabot" in units["itabot-web-1.service"]
     assert "itabot-web.target" in units["itabot.target"]
     assert "itabot-worker.target" in units["itabot.target"]
+
+
+# the worker's terminal output ------------------------------------------------------------------
+
+
+def test_worker_output_is_one_line_per_job(rdb, settings, caplog):
+    """RQ's own lines, from a real (non-forking) RQ worker on a queue of this test's own."""
+    import logging
+    import uuid
+
+    from rq import Queue, SimpleWorker
+
+    from jobs import worker_logs
+    from store.db import connect_binary
+
+    worker_logs.install()
+    connection = connect_binary(settings.redis_url)
+    queue = Queue(f"itabot-logs-{uuid.uuid4().hex[:8]}", connection=connection)
+    queue.enqueue("jobs.worker_logs.short_call", "jobs.webhook.process_body('naphu', '{}')")
+    caplog.set_level(logging.INFO)
+    worker = SimpleWorker([queue], connection=connection)
+    worker.work(burst=True, logging_level="INFO")
+    worker.clean_registries()  # what the worker does every MAINTENANCE_EVERY seconds
+    lines = [r.getMessage() for r in caplog.records if r.name.startswith("rq.worker")]
+    jobs = [line for line in lines if "jobs.worker_logs.short_call" in line]
+    assert len(jobs) == 1, lines
+    assert jobs[0].startswith("jobs.worker_logs.short_call(\"jobs.webhook.process_body('naphu'")
+    assert " done in " in jobs[0] and jobs[0].endswith(" s")
+    assert not [line for line in lines if "cleaning registries" in line or "kept for" in line]
+    assert worker_logs.short_call("jobs.webhook.process_body('naphu', '{\"events\": []}')") == (
+        "jobs.webhook.process_body('naphu', …)"
+    )
+    queue.delete(delete_jobs=True)
