@@ -346,16 +346,19 @@ def test_worker_output_is_one_line_per_job(rdb, settings, caplog):
     connection = connect_binary(settings.redis_url)
     queue = Queue(f"itabot-logs-{uuid.uuid4().hex[:8]}", connection=connection)
     queue.enqueue("jobs.worker_logs.short_call", "jobs.webhook.process_body('naphu', '{}')")
-    caplog.set_level(logging.INFO)
+    caplog.set_level(logging.DEBUG)  # to see what moved to debug level
     worker = SimpleWorker([queue], connection=connection)
     worker.work(burst=True, logging_level="INFO")
     worker.clean_registries()  # what the worker does every MAINTENANCE_EVERY seconds
-    lines = [r.getMessage() for r in caplog.records if r.name.startswith("rq.worker")]
-    jobs = [line for line in lines if "jobs.worker_logs.short_call" in line]
-    assert len(jobs) == 1, lines
+    records = [r for r in caplog.records if r.name.startswith("rq.worker")]
+    info = [r.getMessage() for r in records if r.levelno >= logging.INFO]
+    jobs = [line for line in info if "jobs.worker_logs.short_call" in line]
+    assert len(jobs) == 1, info
     assert jobs[0].startswith("jobs.worker_logs.short_call(\"jobs.webhook.process_body('naphu'")
     assert " done in " in jobs[0] and jobs[0].endswith(" s")
-    assert not [line for line in lines if "cleaning registries" in line or "kept for" in line]
+    housekeeping = [r for r in records if "cleaning registries" in r.getMessage()]
+    assert housekeeping and all(r.levelno == logging.DEBUG for r in housekeeping)
+    assert not [line for line in info if "kept for" in line or "Job OK" in line]
     assert worker_logs.short_call("jobs.webhook.process_body('naphu', '{\"events\": []}')") == (
         "jobs.webhook.process_body('naphu', …)"
     )
