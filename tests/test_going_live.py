@@ -255,6 +255,18 @@ def _sdk(base_url: str):
 # the loading animation ------------------------------------------------------------------------
 
 
+# Symbols from Unicode 6.0 (2010) or older, which every LINE client draws; Thai, Latin and
+# digits aside. Newer ones (the 2019 coloured circles 🟡🟢) or rare shapes (◐) show as boxes.
+RENDERED_EVERYWHERE = set("⚪🔶✅✓•·–—…“”‘’↩️▫")
+
+
+def _symbols(message: dict) -> set[str]:
+    import json
+
+    text = json.dumps(message, ensure_ascii=False)
+    return {ch for ch in text if ord(ch) > 0x7F and not 0x0E00 <= ord(ch) <= 0x0E7F}
+
+
 def _loading_calls(sim) -> list[dict]:
     return sim.api_calls("/v2/bot/chat/loading/start")
 
@@ -280,6 +292,7 @@ def test_loading_animation_before_the_overview_and_the_carousel(sim):
         assert len(loading) == 1
         _valid_loading(loading[0], user)
         assert received[-1]["message"]["type"] == "flex"
+        assert _symbols(received[-1]["message"]) <= RENDERED_EVERYWHERE
         reply = [c for c in sim.api_calls("/v2/bot/message/reply") if c["seq"] > loading[0]["seq"]]
         assert reply, "the loading call came before the answer"
 

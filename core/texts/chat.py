@@ -13,7 +13,9 @@ STATUS_LABEL = {
     "done": "ดำเนินการเสร็จเรียบร้อยแล้ว",
 }
 STATUS_SHORT = {"not_started": "ยังไม่เริ่ม", "in_progress": "กำลังดำเนินการ", "done": "เสร็จแล้ว"}
-STATUS_ICON = {"not_started": "⚪", "in_progress": "🟡", "done": "🟢"}
+# Unicode 6.0 or older (2010): every LINE client draws them (the 2019 coloured circles 🟡🟢
+# and shapes like ◐ show as boxes on older phones and in some fonts)
+STATUS_ICON = {"not_started": "⚪", "in_progress": "🔶", "done": "✅"}
 
 # Commands people type; English where it costs nothing.
 CMD_REGISTER = ("ลงทะเบียน", "register")
