@@ -63,12 +63,14 @@ def _norm(url: str) -> str:
     return url.strip().rstrip("/")
 
 
-def expected_urls(settings: Settings, org: str | None) -> list[str]:
-    """The webhook URLs this deployment serves: /callback, and /callback/<org> when known."""
+def expected_urls(settings: Settings, org: str | None, served: str | None = None) -> list[str]:
+    """The webhook URLs this deployment serves, the one to set first: /callback/<org> when an
+    organisation is named, else /callback; /callback/<served> (the default one) counts too."""
     base = _norm(settings.public_base_url)
-    urls = [f"{base}/callback"]
-    if org:
-        urls.append(f"{base}/callback/{org}")
+    urls = [f"{base}/callback/{org}"] if org else []
+    urls.append(f"{base}/callback")
+    if served and served != org:
+        urls.append(f"{base}/callback/{served}")
     return urls
 
 
@@ -114,7 +116,7 @@ def check_endpoint(report: Report, url: str, active: bool, expected: list[str]) 
         else:
             report.fail(texts.WEBHOOK_NOT_HTTPS.format(url=url))
     if _norm(url) not in expected:
-        report.fail(texts.WEBHOOK_ELSEWHERE.format(url=url, expected=expected[-1]))
+        report.fail(texts.WEBHOOK_ELSEWHERE.format(url=url, expected=expected[0]))
     if not active:
         report.fail(texts.WEBHOOK_OFF)
     if report.problems == problems_before:
@@ -125,11 +127,11 @@ def run_check(settings: Settings, client: LineClient, org: str | None, report: R
     info = _ask(settings, texts.ACTION_BOT_INFO, client.bot_info)
     report.ok(texts.BOT_OK.format(name=info.get("displayName", ""), basic_id=info.get("basicId")))
     url, active = _ask(settings, texts.ACTION_ENDPOINT, client.webhook_endpoint)
-    check_endpoint(report, url, active, expected_urls(settings, org))
+    check_endpoint(report, url, active, expected_urls(settings, org, _served_org()))
 
 
 def run_connect(settings: Settings, client: LineClient, org: str | None, report: Report) -> None:
-    target = expected_urls(settings, org)[-1]
+    target = expected_urls(settings, org)[0]
     parts = urlsplit(target)
     if parts.scheme != "https" and not (parts.scheme == "http" and is_loopback(parts.hostname)):
         raise Stop(texts.BASE_NOT_HTTPS.format(url=settings.public_base_url))
@@ -168,9 +170,8 @@ def _summary(report: Report) -> str:
     return texts.CHECK_PASSED
 
 
-def _known_org(explicit: str | None) -> str | None:
-    if explicit:
-        return explicit
+def _served_org() -> str | None:
+    """The organisation `POST /callback` serves (the first plan loaded), if Redis says."""
     try:
         from store import plans
         from store.db import connect
@@ -187,7 +188,7 @@ def _run(args: argparse.Namespace, steps: list[Callable[..., None]]) -> int:
     report = Report()
     try:
         for step in steps:
-            step(settings, client, org if step is run_connect else _known_org(org), report)
+            step(settings, client, org, report)
     except Stop as stop:
         report.fail(str(stop))
     for line in report.lines:
