@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot import line_setup
 from core.config import ConfigError, load_settings
 from core.texts import chat as texts
 from core.texts import cli as cli_texts
@@ -328,6 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     rich = sub.add_parser("richmenu", help=cli_texts.RICHMENU_HELP)
     rich.set_defaults(func=cmd_richmenu)
+
+    line_setup.register(sub)  # itabot line check / itabot line connect
 
     demo = sub.add_parser("demo", help="load the demo plan and statuses (make run does this)")
     demo.add_argument("--statuses", action="store_true", help="also set the seed memo's statuses")

@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, request
 from linebot.v3.webhook import SignatureValidator
 
 from bot.services import services
+from core.values import SETUP_ORG
 from store.queues import retry_abandoned
 
 log = logging.getLogger("itabot.web")
@@ -66,10 +67,8 @@ def callback(org: str | None = None) -> Response:
         return answer
     shared = services()
     try:
-        target = shared.resolve_org(org)
-        if target is None:
-            log.error("webhook before any plan was loaded")
-            return Response("no plan loaded", 503)
+        # Before any plan is loaded the events still count: handlers/first_contact.py
+        target = shared.resolve_org(org) or SETUP_ORG
         # One round trip: the job, its queue registration and the push in one MULTI.
         with shared.events.connection.pipeline() as pipe:
             shared.events.enqueue(

@@ -46,3 +46,8 @@ def derive(statuses: Iterable[str]) -> Status:
     if all(s == NOT_STARTED for s in values):
         return NOT_STARTED
     return IN_PROGRESS
+
+
+# Webhooks that arrive before any plan is loaded are handled in this namespace
+# (handlers/first_contact.py). Not a valid org id (ids are [a-z0-9-]): it never meets a real one.
+SETUP_ORG = "_setup"

@@ -33,6 +33,9 @@ class Context:
     person: Person | None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     display_name: Callable[[], str] = lambda: ""
+    # starts LINE's loading animation in this chat (set by the pipeline; one-on-one chats only)
+    start_loading: Callable[[], None] = lambda: None
+    loading_shown: bool = False
     replies: list[dict[str, Any]] = field(default_factory=list)
     # queued for delivery after the event is handled
     pushes: list[Delivery] = field(default_factory=list)
@@ -50,6 +53,12 @@ class Context:
     def deliver(self, to: list[str], messages: list[dict[str, Any]], key: str) -> None:
         """Queue a push whose retry key the caller fixed (by memo version and step, say)."""
         self.pushes.append((list(to), messages, key))
+
+    def show_loading(self) -> None:
+        """Before a slow answer: LINE shows the person a loading animation until it comes."""
+        if not self.loading_shown:
+            self.loading_shown = True
+            self.start_loading()
 
     def enqueue(self, func: str, *args: Any, **kwargs: Any) -> None:
         """Run a job (by its name, e.g. "jobs.compile.finalise") after this event."""

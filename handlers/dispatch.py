@@ -24,7 +24,7 @@ from typing import Any
 
 from core.texts import chat as texts
 from core.values import PostbackKind
-from handlers import join, overview, postback, report, review, web_login
+from handlers import first_contact, join, overview, postback, report, review, web_login
 from handlers.context import Context
 from line import messages as m
 from store import events
@@ -80,7 +80,10 @@ def _run_command(ctx: Context, text: str, commands: tuple[Command, ...]) -> bool
 
 
 def handle(ctx: Context, event: dict[str, Any]) -> None:
-    """Route one event by its type."""
+    """Route one event by its type; before any plan is loaded, first contact answers."""
+    if ctx.plan is None:
+        first_contact.handle(ctx, event)
+        return
     kind = event.get("type")
     handler = EVENTS.get(kind) if isinstance(kind, str) else None
     if handler is None:
@@ -90,10 +93,7 @@ def handle(ctx: Context, event: dict[str, Any]) -> None:
 
 
 def _registered(ctx: Context) -> bool:
-    """A plan is loaded and the sender has joined; otherwise say so politely."""
-    if ctx.plan is None:
-        ctx.reply(m.text(texts.NO_PLAN))
-        return False
+    """The sender has joined; otherwise say so politely (no plan: handle() answered)."""
     if ctx.person is None:
         ctx.reply(m.text(texts.NOT_REGISTERED))
         return False

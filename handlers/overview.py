@@ -26,6 +26,7 @@ def show(ctx: Context, text: str = "") -> None:
     if person is None or not (person.admin or person.positions):
         ctx.reply(m.text(texts.ONLY_ADMIN_REVIEWER))
         return
+    ctx.show_loading()  # the whole matrix is read and drawn
     matrix = status_store.read_matrix(ctx.r, plan)
     counts = matrix.counts()
     ctx.reply(

@@ -116,6 +116,7 @@ def process_event(
             event_id=event_id,
             person=people.get_person(r, org, user_id),
             display_name=lambda: client.profile_name(user_id),
+            start_loading=lambda: source.get("type") == "user" and client.show_loading(user_id),
         )
         dispatch.handle(ctx, event)
         replies.send(ctx, client, event.get("replyToken"))

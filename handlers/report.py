@@ -73,6 +73,7 @@ def show_carousel(ctx: Context, text: str = "") -> None:
     if not own:
         ctx.reply(m.text(texts.NO_MEASURES))
         return
+    ctx.show_loading()  # up to 12 Flex bubbles from the matrix
     matrix = status_store.read_matrix(ctx.r, plan)
     bubbles = []
     for measure in own[:12]:

@@ -39,6 +39,7 @@ from core.config import load_settings  # noqa: E402
 from core.texts import chat as chat_texts  # noqa: E402
 from core.values import DONE  # noqa: E402
 from handlers import replies  # noqa: E402
+from jobs import worker_logs  # noqa: E402
 from store.queues import ALL  # noqa: E402
 
 HEARTBEAT_EVERY = 1.0  # seconds between the worker's own idle heartbeats (its key lives 480 s)
@@ -145,6 +146,7 @@ def run(burst: bool = False) -> int:
     settings = load_settings()
     logs.setup()
     logs.capture_stderr()  # what RQ's processes print (a dying scheduler's traceback) as JSON too
+    worker_logs.install()  # one line per job; RQ's housekeeping at debug level
     logs.register_secret(settings.channel_secret)
     logs.register_secret(settings.access_token)
     preload()

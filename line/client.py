@@ -96,8 +96,33 @@ class LineClient:
                 self._api.show_loading_animation,
                 ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds),
             )
-        except LineError as exc:  # cosmetic: never fail an event over it
+        except Exception as exc:  # noqa: BLE001 - cosmetic: never fail an event over it
             log.info("loading animation refused: %s", exc)
+
+    # The channel itself (`itabot line check` / `connect`, bot/line_setup.py) ------------------
+
+    def bot_info(self) -> dict[str, Any]:
+        """GET /v2/bot/info: userId, basicId, displayName, …"""
+        return _call(self._api.get_bot_info).to_dict()
+
+    def webhook_endpoint(self) -> tuple[str, bool]:
+        """GET /v2/bot/channel/webhook/endpoint: (URL, "" when not set; whether it is on)."""
+        answer = _call(self._api.get_webhook_endpoint)
+        return answer.endpoint or "", bool(answer.active)
+
+    def set_webhook_endpoint(self, url: str) -> None:
+        from linebot.v3.messaging import SetWebhookEndpointRequest
+
+        _call(self._api.set_webhook_endpoint, SetWebhookEndpointRequest(endpoint=url))
+
+    def test_webhook(self, url: str | None = None) -> dict[str, Any]:
+        """POST /v2/bot/channel/webhook/test (LINE calls the URL, default the one set):
+        success, timestamp, statusCode, reason, detail."""
+        from linebot.v3.messaging import TestWebhookEndpointRequest
+
+        request = TestWebhookEndpointRequest(endpoint=url) if url else None
+        answer = _call(self._api.test_webhook_endpoint, request)
+        return answer.to_dict()
 
     @property
     def sdk(self) -> Any:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
+from typing import Any
 
 from core.config import Settings
 from core.texts import chat as texts
@@ -65,14 +67,8 @@ def menu_request() -> dict:
     }
 
 
-def install(settings: Settings) -> str:
-    from linebot.v3.messaging import (
-        ApiClient,
-        Configuration,
-        MessagingApi,
-        MessagingApiBlob,
-        RichMenuRequest,
-    )
+def _apis(settings: Settings) -> tuple[Any, Any]:
+    from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, MessagingApiBlob
 
     api = MessagingApi(
         ApiClient(Configuration(host=settings.line_api_url, access_token=settings.access_token))
@@ -82,7 +78,39 @@ def install(settings: Settings) -> str:
             Configuration(host=settings.line_data_api_url, access_token=settings.access_token)
         )
     )
-    menu_id = api.create_rich_menu(RichMenuRequest.from_dict(menu_request())).rich_menu_id
-    blob.set_rich_menu_image(menu_id, render_image(), _headers={"Content-Type": "image/png"})
+    return api, blob
+
+
+def install(settings: Settings, request: dict | None = None, image: bytes | None = None) -> str:
+    from linebot.v3.messaging import RichMenuRequest
+
+    api, blob = _apis(settings)
+    body = request or menu_request()
+    menu_id = api.create_rich_menu(RichMenuRequest.from_dict(body)).rich_menu_id
+    blob.set_rich_menu_image(
+        menu_id, image or render_image(), _headers={"Content-Type": "image/png"}
+    )
     api.set_default_rich_menu(menu_id)
     return menu_id
+
+
+def ensure(settings: Settings) -> tuple[str, bool]:
+    """Install the menu unless the default one already is this menu; (menu id, changed).
+
+    The menu's name carries a digest of its layout and picture, so a menu with other labels
+    (or one made by hand in LINE's console) is replaced, and the same one is left alone."""
+    from linebot.v3.messaging import ApiException
+
+    image = render_image()
+    request = menu_request()
+    digest = hashlib.sha256(json.dumps(request, sort_keys=True).encode() + image).hexdigest()
+    request["name"] = f"{request['name']} {digest[:12]}"
+    api, _blob = _apis(settings)
+    try:
+        current = api.get_default_rich_menu_id().rich_menu_id
+        if api.get_rich_menu(current).name == request["name"]:
+            return current, False
+    except ApiException as exc:
+        if exc.status != 404:  # 404: no default menu yet
+            raise
+    return install(settings, request, image), True

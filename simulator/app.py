@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from simulator import chat_page, control, line_api, webhook
+from simulator import channel, chat_page, control, line_api, webhook
 from simulator.context import (
     CONTROL_API_PREFIX,
     LINE_API_PREFIX,
@@ -59,6 +59,7 @@ def create_app(
     app.register_blueprint(line_api.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(chat_page.bp)
+    app.register_blueprint(channel.blueprint)  # bot info, webhook endpoint and test, font
     app.register_error_handler(404, _not_found)
     app.register_error_handler(405, _not_allowed)
     return app

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.helpers import ROOT, SEED_PLAN, start_worker
+from tests.helpers import ROOT, SEED_PLAN, clean_store, start_worker
 
 TEST_REDIS_URL = os.environ.get("ITABOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
@@ -44,23 +44,6 @@ os.environ.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
 import redis  # noqa: E402
 
 from core.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, load_settings  # noqa: E402
-
-
-def _clean_store(r: redis.Redis) -> None:
-    for pattern in (
-        "ita:*",
-        "rq:queue:*",
-        "rq:scheduled:*",
-        "rq:job:*",
-        "rq:finished:*",
-        "rq:failed:*",
-        "rq:deferred:*",
-        "rq:canceled:*",
-        "rq:results:*",
-    ):
-        batch = list(r.scan_iter(pattern, count=1000))
-        for start in range(0, len(batch), 500):
-            r.delete(*batch[start : start + 500])
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +100,7 @@ def sim(simulator_server, worker, rdb):
     from store import plans
     from store.plan_schema import load_plan_file
 
-    _clean_store(rdb)
+    clean_store(rdb)
     client = SimulatorClient(simulator_server)
     client.reset()
     plans.save_plan(rdb, load_plan_file(str(SEED_PLAN)))

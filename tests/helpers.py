@@ -241,3 +241,21 @@ def signed_in(
     assert response.status_code == 200, response.text
     assert response.url == f"{web}/admin/naphu/"
     return http, user
+
+
+def clean_store(r: Any) -> None:
+    """Delete every key of the product and of RQ in the tests' database."""
+    for pattern in (
+        "ita:*",
+        "rq:queue:*",
+        "rq:scheduled:*",
+        "rq:job:*",
+        "rq:finished:*",
+        "rq:failed:*",
+        "rq:deferred:*",
+        "rq:canceled:*",
+        "rq:results:*",
+    ):
+        batch = list(r.scan_iter(pattern, count=1000))
+        for start in range(0, len(batch), 500):
+            r.delete(*batch[start : start + 500])

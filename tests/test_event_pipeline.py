@@ -157,9 +157,10 @@ def test_a_redelivered_event_is_handled_once(world):
 def test_a_text_before_any_plan_is_answered_politely(world):
     _clear(world.r)
     assert world.send(text_event(STRANGER, "ข้อ 3 เสร็จแล้ว")) == 1
-    assert world.line.last()["text"] == texts.NO_PLAN
+    assert world.line.last()["text"] == texts.NOT_SET_UP
     assert world.send(text_event(STRANGER, "รายงาน")) == 1
-    assert world.line.last()["text"] == texts.NO_PLAN
+    assert world.line.last()["text"] == texts.NOT_SET_UP
+    assert not world.r.exists("ita:{naphu}:people", "ita:{naphu}:plan")  # nothing to trip over
 
 
 def test_a_refused_reply_is_pushed_with_a_retry_key_fixed_by_the_event(world):
