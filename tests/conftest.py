@@ -36,6 +36,9 @@ os.environ.update(
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{WEB_PORT}",
         "PYTHAINLP_READ_ONLY": "1",
         "ITABOT_MEMO_DIR": str(ROOT / "memos" / "test"),
+        # Organisations with their own channel store its credentials encrypted with this key
+        # (a Fernet key of the tests' own; the web app and worker refuse to start without one).
+        "ITABOT_MASTER_KEY": "In5XPNa1GozMXl3oZiETrT4RWBtHoXOdr_bMO1nS-tE=",
     }
 )
 os.environ.pop("LINE_CHANNEL_SECRET", None)

@@ -102,13 +102,14 @@ def start_worker(log_name: str = "worker") -> subprocess.Popen:
     )
 
 
-def itabot(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """`itabot ARGS…` run as a command, as an operator would."""
+def itabot(*args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`itabot ARGS…` run as a command, as an operator would (`stdin`: what it reads there)."""
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
+        input=stdin,
         timeout=180,
     )
     if check and result.returncode != 0:
@@ -132,12 +133,13 @@ def invite(target: str, org: str = "naphu") -> str:
     return people.create_invite(r, org, kind, target)
 
 
-def join(sim, name: str, target: str) -> str:
-    """A new LINE user who follows the bot and registers with a fresh code for `target`."""
-    user = sim.create_user(name)
+def join(sim, name: str, target: str, org: str = "naphu", channel: str | None = None) -> str:
+    """A new LINE user who follows the bot and registers with a fresh code for `target` (of
+    `org`, through the simulator's `channel`: None is the default one)."""
+    user = sim.create_user(name, channel=channel)
     assert sim.follow(user) == 200
     sim.wait_for(user, 1)
-    code = invite(target)
+    code = invite(target, org)
     assert sim.send_text(user, f"ลงทะเบียน {code}") == 200
     sim.wait_for(user, 2)
     return user
@@ -233,11 +235,16 @@ def report(sim, user: str, text: str) -> None:
 
 
 def signed_in(
-    sim, web: str, name: str = "กัญรัตน์ แผนงาน", target: str = "admin"
+    sim,
+    web: str,
+    name: str = "กัญรัตน์ แผนงาน",
+    target: str = "admin",
+    org: str = "naphu",
+    channel: str | None = None,
 ) -> tuple[requests.Session, str]:
-    user = join(sim, name, target)
+    user = join(sim, name, target, org, channel)
     http = requests.Session()
     response = http.get(login_link(sim, user), timeout=30)
     assert response.status_code == 200, response.text
-    assert response.url == f"{web}/admin/naphu/"
+    assert response.url == f"{web}/admin/{org}/"
     return http, user
