@@ -62,13 +62,25 @@ class SimulatorClient:
         return self._get("/channels")["channels"]
 
     # users ---------------------------------------------------------------------------------
-    def create_user(self, name: str, channel: str | None = None) -> str:
+    def create_user(
+        self, name: str, channel: str | None = None, same_person_as: str | None = None
+    ) -> str:
         """A new LINE user, a friend-to-be of `channel` (None: the default channel); returns
-        its id ("U" + 32 hex)."""
+        its id ("U" + 32 hex), the handle of its chat in every other call.
+
+        With `same_person_as` (another chat's handle) it is that person's chat with this
+        channel: LINE gives one person the same user id in every channel of one provider, so
+        the bot sees the same id; the handle returned is then the chat's own."""
         payload: dict[str, Any] = {"name": name}
         if channel:
             payload["channel"] = channel
+        if same_person_as:
+            payload["lineUserId"] = self.line_user_id(same_person_as)
         return self._post("/users", payload)["userId"]
+
+    def line_user_id(self, user: str) -> str:
+        """The user id the bot sees for this chat."""
+        return self._get(f"/users/{user}")["lineUserId"]
 
     def users(self, channel: str | None = None) -> list[dict[str, Any]]:
         params = {"channel": channel} if channel else {}

@@ -77,7 +77,13 @@ def sim_create_user() -> Any:
     channel = str(payload.get("channel") or DEFAULT_CHANNEL)
     if channel not in state.channels:
         return error(404, f"Unknown channel {channel}")
-    user = state.create_user(name[:20], channel)
+    line_id = payload.get("lineUserId")  # the same person as another channel's chat
+    if line_id is not None and (not isinstance(line_id, str) or not line_id):
+        return error(400, "lineUserId must be a user id")
+    try:
+        user = state.create_user(name[:20], channel, line_id)
+    except ValueError as exc:
+        return error(409, str(exc))
     return jsonify(user.public()), 201
 
 
@@ -106,7 +112,7 @@ def sim_text(user_id: str) -> Any:
     text = payload.get("text")
     if not isinstance(text, str) or not text:
         return error(400, "text is required")
-    event = webhook.text_event(user.user_id, text, state.issue_reply_token(user.user_id))
+    event = webhook.text_event(user.line_id, text, state.issue_reply_token(user.user_id))
     return event_result(send_event(event, user.user_id))
 
 
@@ -121,7 +127,7 @@ def sim_postback(user_id: str) -> Any:
     if not isinstance(data, str):
         return error(400, "data is required")
     event = webhook.postback_event(
-        user.user_id, data, state.issue_reply_token(user.user_id), payload.get("params")
+        user.line_id, data, state.issue_reply_token(user.user_id), payload.get("params")
     )
     display = payload.get("displayText")
     display = display if isinstance(display, str) and display else None
@@ -137,7 +143,7 @@ def sim_follow(user_id: str) -> Any:
     unblocked = user.followed is False
     user.followed = True
     event = webhook.follow_event(
-        user.user_id, state.issue_reply_token(user.user_id), is_unblocked=unblocked
+        user.line_id, state.issue_reply_token(user.user_id), is_unblocked=unblocked
     )
     return event_result(send_event(event, user.user_id))
 
@@ -148,7 +154,7 @@ def sim_unfollow(user_id: str) -> Any:
     if err:
         return err
     user.followed = False
-    return event_result(send_event(webhook.unfollow_event(user.user_id), user.user_id))
+    return event_result(send_event(webhook.unfollow_event(user.line_id), user.user_id))
 
 
 @bp.post("/sim/api/users/<user_id>/image")
@@ -164,7 +170,7 @@ def sim_image(user_id: str) -> Any:
             request.mimetype or "image/jpeg",
             user.channel,
         )
-    event = webhook.image_event(user.user_id, message_id, state.issue_reply_token(user.user_id))
+    event = webhook.image_event(user.line_id, message_id, state.issue_reply_token(user.user_id))
     return event_result(send_event(event, user.user_id))
 
 

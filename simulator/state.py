@@ -48,6 +48,11 @@ class Channel:
 
 @dataclass
 class User:
+    """One person's chat with one channel. `user_id` is the simulator's handle of the chat;
+    `line_id` is the id the bot sees. They are the same but for a person who is a friend of
+    several channels of one LINE provider: LINE gives them one user id in all of them, so
+    their second chat gets a handle of its own."""
+
     user_id: str
     name: str
     created: float
@@ -56,10 +61,15 @@ class User:
     # a user who blocked the bot but does not deliver them; so does the simulator.
     followed: bool | None = None
     loading_until: float = 0.0
+    line_id: str = ""
+
+    def __post_init__(self) -> None:
+        self.line_id = self.line_id or self.user_id
 
     def public(self) -> dict[str, Any]:
         return {
             "userId": self.user_id,
+            "lineUserId": self.line_id,
             "name": self.name,
             "channel": self.channel,
             "followed": self.followed,
@@ -166,7 +176,8 @@ class SimState:
                 c: m for c, m in self.default_rich_menus.items() if c == DEFAULT_CHANNEL
             }
             self.seq = 0
-            self.users: dict[str, User] = {}
+            self.users: dict[str, User] = {}  # by handle
+            self.chats: dict[tuple[str, str], str] = {}  # (channel id, LINE user id) -> handle
             self.deliveries: list[Delivery] = []
             self.events: dict[str, SentEvent] = {}
             # reply token -> (user id, channel id, issued, used)
@@ -203,41 +214,53 @@ class SimState:
             return self.channels.get(user.channel) or self.channels[DEFAULT_CHANNEL]
 
     # users -------------------------------------------------------------------------------
-    def create_user(self, name: str, channel: str = DEFAULT_CHANNEL) -> User:
+    def create_user(
+        self, name: str, channel: str = DEFAULT_CHANNEL, line_id: str | None = None
+    ) -> User:
+        """A new chat; with `line_id`, the same LINE user as another channel's chat."""
         with self.lock:
-            user = User(webhook.new_user_id(), name, time.time(), channel=channel)
-            self.users[user.user_id] = user
+            line_id = line_id or webhook.new_user_id()
+            handle = line_id if line_id not in self.users else f"{line_id}-{channel}"
+            if handle in self.users or self.channel_user(line_id, channel) is not None:
+                raise ValueError(f"{line_id} already has a chat with {channel}")
+            user = User(handle, name, time.time(), channel=channel, line_id=line_id)
+            self.users[handle] = user
+            self.chats[(channel, line_id)] = handle
             return user
 
     def ensure_user(self, user_id: str, channel: str = DEFAULT_CHANNEL) -> User:
         """A user the bot addresses but the simulator never saw (e.g. after a reset)."""
         with self.lock:
-            user = self.users.get(user_id)
+            user = self.channel_user(user_id, channel) or self.users.get(user_id)
             if user is None:
                 name = texts.unseen_user_name(user_id)
                 user = User(user_id, name, time.time(), followed=True, channel=channel)
                 self.users[user_id] = user
+                self.chats[(channel, user_id)] = user_id
             return user
 
-    def channel_user(self, user_id: str, channel: str) -> User | None:
-        """The user if it is a friend of `channel` (another channel's users are unknown)."""
+    def channel_user(self, line_id: str, channel: str) -> User | None:
+        """The chat of this LINE user with `channel`, if they are its friend (a user of
+        another channel only is unknown to it)."""
         with self.lock:
-            user = self.users.get(user_id)
-            return user if user is not None and user.channel == channel else None
+            return self.users.get(self.chats.get((channel, line_id), ""))
 
     # reply tokens ------------------------------------------------------------------------
     def issue_reply_token(self, user_id: str, channel: str | None = None) -> str:
+        """A reply token for the chat `user_id` (a handle; one the simulator does not know is
+        taken as a LINE user id of `channel`, the default one if None)."""
         with self.lock:
+            user = self.users.get(user_id)
             if channel is None:
-                user = self.users.get(user_id)
                 channel = user.channel if user is not None else DEFAULT_CHANNEL
+            line_id = user.line_id if user is not None else user_id
             token = webhook.new_reply_token()
-            self.reply_tokens[token] = (user_id, channel, time.monotonic(), False)
+            self.reply_tokens[token] = (line_id, channel, time.monotonic(), False)
             return token
 
     def consume_reply_token(self, token: str, channel: str = DEFAULT_CHANNEL) -> str | None:
-        """The token's user, if the token is known to this channel, unused and fresh; it is
-        then used up."""
+        """The token's LINE user id, if the token is known to this channel, unused and fresh;
+        it is then used up."""
         with self.lock:
             entry = self.reply_tokens.get(token)
             if entry is None:
@@ -270,7 +293,7 @@ class SimState:
                     delivery = Delivery(
                         seq=self.next_seq(),
                         id=webhook.new_message_id(),
-                        user_id=user_id,
+                        user_id=user.user_id,
                         message=message,
                         via=via,
                         time=time.time(),

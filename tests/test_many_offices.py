@@ -330,15 +330,15 @@ def test_callback_without_org_still_serves_the_default_office_with_the_env_crede
     user = join(sim, "คลัง นาพู่", "กองคลัง")  # the default channel, POST /callback
     assert people.get_person(rdb, ORG_A, user) is not None
     assert people.get_person(rdb, ORG_B, user) is None
-    report(sim, user, "ข้อ ๔ กำลังทำ")
-    assert offices[0].status()[("4", "กองคลัง")] == "in_progress"
-    assert offices[1].status()[("4", "กองคลัง")] == "not_started"
+    report(sim, user, "ข้อ ๕ กำลังทำ")
+    assert offices[0].status()[("5", "กองคลัง")] == "in_progress"
+    assert offices[1].status()[("5", "กองคลัง")] == "not_started"
     settle(rdb)
     assert {m["channel"] for m in sim.messages(user)} == {"default"}
     calls = sim.api_calls(channel="default")
     assert calls and {c["token"] for c in calls} == {DEMO_ACCESS_TOKEN}
     # `itabot status` without --org is the default office's.
     plain = json.loads(itabot("status", "--json").stdout)
-    assert next(m for m in plain["measures"] if m["id"] == "4")["divisions"]["กองคลัง"] == (
+    assert next(m for m in plain["measures"] if m["id"] == "5")["divisions"]["กองคลัง"] == (
         "in_progress"
     )

@@ -194,3 +194,27 @@ def test_rich_menus_are_per_channel(client: SimulatorClient, sim: RunningSimulat
     assert menu_id not in [m["richMenuId"] for m in listed.json()["richmenus"]]
     got = requests.get(f"{sim.base_url}/v2/bot/richmenu/{menu_id}", headers=auth_a, timeout=10)
     assert got.status_code == 404
+
+
+def test_one_person_in_two_channels_has_one_user_id(
+    client: SimulatorClient, sim: RunningSimulator, bots: tuple[EchoBot, EchoBot]
+) -> None:
+    bot_a, bot_b = bots
+    b = channel_b(client, bot_b)
+    in_a = client.create_user("สมศรี")
+    in_b = client.create_user("สมศรี", channel=b, same_person_as=in_a)
+    assert in_b != in_a and client.line_user_id(in_b) == in_a
+    assert client.send_text(in_b, "push") == 200
+    assert b'"userId":"' + in_a.encode() + b'"' in bot_b.bodies[0]
+    assert [message_text(m) for m in client.wait_for(in_b, 2)] == ["echo: push", "pushed"]
+    assert client.messages(in_a) == []  # B's push to that user id reached B's chat only
+    text = [{"type": "text", "text": "from A"}]
+    assert post(sim, "/v2/bot/message/push", {"to": in_a, "messages": text}, TOKEN).ok
+    assert [message_text(m) for m in client.messages(in_a)] == ["from A"]
+    assert len(client.messages(in_b)) == 2
+    again = requests.post(
+        f"{sim.base_url}/sim/api/users",
+        json={"name": "x", "channel": b, "lineUserId": in_a},
+        timeout=10,
+    )
+    assert again.status_code == 409
