@@ -238,30 +238,56 @@ def test_an_invite_code_of_one_office_registers_nobody_at_the_other(sim, rdb, of
     assert (
         people.get_person(rdb, ORG_A, in_a) is None and people.get_person(rdb, ORG_B, in_a) is None
     )
+    # A member of A, following B too under the same user id, cannot use A's code there.
+    member_a = join(sim, "สมาชิก นาพู่", "กองคลัง")
+    second_chat = sim.create_user("สมาชิก นาพู่", channel=b.channel, same_person_as=member_a)
+    answer = message_text(last_word(sim, second_chat, f"ลงทะเบียน {code_a}")[-1]["message"])
+    assert chat_texts.REGISTER_BAD_CODE in answer, answer
+    assert people.get_person(rdb, ORG_B, member_a) is None
     # Each code still works in its own office: refusing it elsewhere did not use it up.
     for user, code, org in ((in_a, code_a, ORG_A), (in_b, code_b, ORG_B)):
         last_word(sim, user, f"ลงทะเบียน {code}")
         assert people.get_person(rdb, org, user) is not None
 
 
+def same_person_joins(sim, office: Office, chat: str, target: str) -> str:
+    """The LINE user of `chat` (another channel's) follows `office` too and registers there:
+    their second chat, under the same user id (one LINE provider)."""
+    user = sim.create_user("คนเดิม", channel=office.channel, same_person_as=chat)
+    assert sim.follow(user) == 200
+    sim.wait_for(user, 1)
+    assert sim.send_text(user, f"ลงทะเบียน {invite(target, office.org)}") == 200
+    sim.wait_for(user, 2)
+    return user
+
+
 def test_a_button_from_one_offices_chat_is_refused_in_the_others(sim, rdb, offices):
     a, b = offices
     staff_a = a.join(sim, "คลัง นาพู่", "กองคลัง")
-    staff_b = b.join(sim, "คลัง นาโพธิ์", "กองคลัง")
+    other_b = b.join(sim, "คลัง นาโพธิ์", "กองคลัง")
+    same_b = same_person_joins(sim, b, staff_a, "กองคลัง")  # staff of both, one user id
+    from store import people
+
+    assert people.get_person(rdb, ORG_B, sim.line_user_id(same_b)) is not None
     carousel = last_word(sim, staff_a, "รายงาน")[-1]["message"]
     taps = [data for _, data in postback_buttons(carousel)]
     assert taps, message_text(carousel)
     before = b.status()
-    for data in taps[:3]:
-        count = len(sim.messages(staff_b))
-        assert sim.send_postback(staff_b, data) == 200
-        answer = message_text(sim.wait_for(staff_b, count + 1)[-1]["message"])
-        assert chat_texts.FORGED_BUTTON in answer, answer
+    for user in (other_b, same_b):
+        for data in taps[:3]:
+            count = len(sim.messages(user))
+            assert sim.send_postback(user, data) == 200
+            answer = message_text(sim.wait_for(user, count + 1)[-1]["message"])
+            assert chat_texts.FORGED_BUTTON in answer, answer
     settle(rdb)
     assert b.status() == before
     from store import status
 
     assert status.history(rdb, ORG_B) == []
+    # The same button (measure 1 in progress) in its own chat works.
+    assert sim.send_postback(staff_a, taps[1]) == 200
+    settle(rdb)
+    assert len(status.history(rdb, ORG_A)) == 1
 
 
 def test_an_admin_of_one_office_sees_nothing_of_the_other(sim, web, rdb, offices):
