@@ -19,6 +19,7 @@ from core.texts import cli as cli_texts
 from core.values import is_org_id
 
 SECRET_NAME, TOKEN_NAME = "LINE_CHANNEL_SECRET", "LINE_CHANNEL_ACCESS_TOKEN"
+PROBLEMS = cli_texts.CREDENTIAL_PROBLEMS
 
 
 class CredentialsError(ValueError):
@@ -41,14 +42,13 @@ def parse_credentials(text: str) -> tuple[str, str]:
         name, sep, value = line.partition("=")
         name, value = name.strip(), value.strip().strip("'\"")
         if not sep or not value:
-            problems.append(cli_texts.credentials_bad_line(number))
+            problems.append(PROBLEMS["bad_line"].format(number=number))
         elif name not in (SECRET_NAME, TOKEN_NAME):
-            problems.append(cli_texts.credentials_unknown_name(number, name[:60]))
+            problems.append(PROBLEMS["unknown_name"].format(number=number, name=name[:60]))
         else:
             found[name] = value
-    problems += [
-        cli_texts.credentials_missing(n) for n in (SECRET_NAME, TOKEN_NAME) if n not in found
-    ]
+    missing = [name for name in (SECRET_NAME, TOKEN_NAME) if name not in found]
+    problems += [PROBLEMS["missing"].format(name=name) for name in missing]
     if problems:
         raise CredentialsError(problems)
     return found[SECRET_NAME], found[TOKEN_NAME]
@@ -74,17 +74,17 @@ def _known(r, org: str) -> None:
     from store import orgs
 
     if not is_org_id(org) or not orgs.exists(r, org):
-        sys.exit(cli_texts.unknown_org(org))
+        sys.exit(cli_texts.org_refused("unknown", org))
 
 
 def cmd_add(args: argparse.Namespace) -> int:
     from store import channels, orgs
 
     if not is_org_id(args.id):
-        sys.exit(cli_texts.bad_org_id(args.id))
+        sys.exit(cli_texts.org_refused("bad_id", args.id))
     settings, r = _store()
     if channels.has_channel(r, args.id):
-        sys.exit(cli_texts.org_has_channel(args.id))
+        sys.exit(cli_texts.org_refused("has_channel", args.id))
     secret, token = _read_credentials(args.credentials)
     channels.save_channel(r, args.id, secret, token, settings.master_key)
     if args.name:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 DESCRIPTION = "ระบบรายงานผลมาตรการ ITA ผ่าน LINE"
 RICHMENU_HELP = "create the rich menu (รายงาน / ภาพรวม / วิธีใช้) for every user"
+ORG_HELP = "organisation id (default: the one POST /callback serves, the first plan loaded)"
+REPLACE_HELP = "make this plan's organisation the default one, served by POST /callback"
 
 NO_PLAN = "ยังไม่มีแผนในระบบ: ใช้ itabot plan load FILE ก่อน (no plan loaded)"
 
@@ -90,42 +92,7 @@ def demo_loaded(org_name: str, measures: int, seeded: int, deadline: str) -> str
     )
 
 
-# -- every subcommand
-ORG_HELP = "organisation id (default: the one POST /callback serves, the first plan loaded)"
-REPLACE_HELP = "make this plan's organisation the default one, served by POST /callback"
-
-
 # -- itabot org
-def bad_org_id(org: str) -> str:
-    return f"รหัสหน่วยงาน “{org}” ใช้ไม่ได้: ใช้ a-z 0-9 และ - เท่านั้น เช่น naphu"
-
-
-def unknown_org(org: str) -> str:
-    return f"ไม่พบหน่วยงาน {org} (no such organisation)"
-
-
-def org_has_channel(org: str) -> str:
-    return f"{org} มีช่องทาง LINE อยู่แล้ว: ใช้ itabot org set-channel {org} --credentials FILE เพื่อเปลี่ยน"
-
-
-def credentials_refused(source: str, problems: list[str]) -> str:
-    return f"อ่านข้อมูลช่องทาง LINE จาก {source} ไม่ได้ ไม่มีการเปลี่ยนแปลง:\n" + "\n".join(
-        f"  - {problem}" for problem in problems
-    )
-
-
-def credentials_bad_line(number: int) -> str:
-    return f"บรรทัด {number}: ต้องเป็น NAME=VALUE"
-
-
-def credentials_unknown_name(number: int, name: str) -> str:
-    return f"บรรทัด {number}: ไม่รู้จัก {name} (ใช้ LINE_CHANNEL_SECRET และ LINE_CHANNEL_ACCESS_TOKEN)"
-
-
-def credentials_missing(name: str) -> str:
-    return f"ไม่มี {name}"
-
-
 def org_added(org: str, webhook_url: str) -> str:
     return (
         f"เพิ่มหน่วยงาน {org} แล้ว (เก็บข้อมูลช่องทาง LINE แบบเข้ารหัส)\n"
@@ -134,14 +101,36 @@ def org_added(org: str, webhook_url: str) -> str:
     )
 
 
-def channel_set(org: str) -> str:
-    return f"เปลี่ยนข้อมูลช่องทาง LINE ของ {org} แล้ว"
+def org_refused(reason: str, org: str) -> str:
+    """Why an `itabot org` command did nothing: bad_id, unknown or has_channel."""
+    return {
+        "bad_id": f"รหัสหน่วยงาน “{org}” ใช้ไม่ได้: ใช้ a-z 0-9 และ - เท่านั้น เช่น naphu",
+        "unknown": f"ไม่พบหน่วยงาน {org} (no such organisation)",
+        "has_channel": f"{org} มีช่องทาง LINE อยู่แล้ว: ใช้ itabot org set-channel {org} "
+        "--credentials FILE เพื่อเปลี่ยน",
+    }[reason]
 
 
+# what is wrong in a credentials file: names lines and variables, never a value
+CREDENTIAL_PROBLEMS = {
+    "bad_line": "บรรทัด {number}: ต้องเป็น NAME=VALUE",
+    "unknown_name": "บรรทัด {number}: ไม่รู้จัก {name} (ใช้ LINE_CHANNEL_SECRET และ LINE_CHANNEL_ACCESS_TOKEN)",
+    "missing": "ไม่มี {name}",
+}
 ORG_LIST_EMPTY = "ยังไม่มีหน่วยงานในระบบ"
 ORG_LIST_HEADER = "รหัส\tชื่อ\tจังหวัด\tช่องทาง LINE\tค่าเริ่มต้น"
 OWN_CHANNEL, ENV_CHANNEL = "ของตนเอง", "จากค่าระบบ (env)"
 DEFAULT_MARK = "/callback"
+
+
+def credentials_refused(source: str, problems: list[str]) -> str:
+    return f"อ่านข้อมูลช่องทาง LINE จาก {source} ไม่ได้ ไม่มีการเปลี่ยนแปลง:\n" + "\n".join(
+        f"  - {problem}" for problem in problems
+    )
+
+
+def channel_set(org: str) -> str:
+    return f"เปลี่ยนข้อมูลช่องทาง LINE ของ {org} แล้ว"
 
 
 def confirm_remove(org: str, keys: int) -> str:
