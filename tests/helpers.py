@@ -133,10 +133,18 @@ def invite(target: str, org: str = "naphu") -> str:
     return people.create_invite(r, org, kind, target)
 
 
-def join(sim, name: str, target: str, org: str = "naphu", channel: str | None = None) -> str:
+def join(
+    sim,
+    name: str,
+    target: str,
+    org: str = "naphu",
+    channel: str | None = None,
+    same_person_as: str | None = None,
+) -> str:
     """A new LINE user who follows the bot and registers with a fresh code for `target` (of
-    `org`, through the simulator's `channel`: None is the default one)."""
-    user = sim.create_user(name, channel=channel)
+    `org`, through the simulator's `channel`: None is the default one). With `same_person_as`
+    (a chat with another channel) it is that person, under the same LINE user id."""
+    user = sim.create_user(name, channel=channel, same_person_as=same_person_as)
     assert sim.follow(user) == 200
     sim.wait_for(user, 1)
     code = invite(target, org)
@@ -288,9 +296,4 @@ def add_org(sim, web: str, directory: Path, org: str = SECOND_ORG, **plan: Any) 
 
 def join_org(sim, name: str, target: str, org: str, channel: str) -> str:
     """join, as a friend of `channel` registering with a code of `org`."""
-    user = sim.create_user(name, channel=channel)
-    assert sim.follow(user) == 200
-    sim.wait_for(user, 1)
-    assert sim.send_text(user, f"ลงทะเบียน {invite(target, org)}") == 200
-    sim.wait_for(user, 2)
-    return user
+    return join(sim, name, target, org, channel)

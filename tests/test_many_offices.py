@@ -15,6 +15,7 @@ import requests
 
 from core.config import DEMO_ACCESS_TOKEN
 from core.texts import chat as chat_texts
+from simulator import webhook
 from simulator.client import message_text, postback_buttons
 from tests.helpers import (
     SEED_PLAN,
@@ -191,17 +192,8 @@ def test_a_webhook_signed_for_one_office_is_refused_at_the_others_path(sim, web,
     a, b = offices
     newcomer = sim.create_user("ผู้มาใหม่ นาโพธิ์", channel=b.channel)
     code_b = invite("กองคลัง", ORG_B)
-    event = {
-        "type": "message",
-        "mode": "active",
-        "timestamp": 1700000000000,
-        "source": {"type": "user", "userId": newcomer},
-        "webhookEventId": "01HZZZZZZZZZZZZZZZZZZZZZZZ",
-        "deliveryContext": {"isRedelivery": False},
-        "replyToken": "0" * 32,
-        "message": {"id": "1", "type": "text", "text": f"ลงทะเบียน {code_b}", "quoteToken": "q"},
-    }
-    body = json.dumps({"destination": "U" + "0" * 32, "events": [event]}).encode()
+    event = webhook.text_event(newcomer, f"ลงทะเบียน {code_b}", webhook.new_reply_token())
+    body = webhook.webhook_body("U" + "0" * 32, [event])
     # A's secret (the environment's) on B's path, and B's secret on A's paths: 400.
     assert sim.send_raw(body, None, sign=True, url=f"{web}/callback/{ORG_B}") == 400
     assert sim.send_raw(body, None, sign=True, channel=b.channel, url=f"{web}/callback") == 400
@@ -250,22 +242,12 @@ def test_an_invite_code_of_one_office_registers_nobody_at_the_other(sim, rdb, of
         assert people.get_person(rdb, org, user) is not None
 
 
-def same_person_joins(sim, office: Office, chat: str, target: str) -> str:
-    """The LINE user of `chat` (another channel's) follows `office` too and registers there:
-    their second chat, under the same user id (one LINE provider)."""
-    user = sim.create_user("คนเดิม", channel=office.channel, same_person_as=chat)
-    assert sim.follow(user) == 200
-    sim.wait_for(user, 1)
-    assert sim.send_text(user, f"ลงทะเบียน {invite(target, office.org)}") == 200
-    sim.wait_for(user, 2)
-    return user
-
-
 def test_a_button_from_one_offices_chat_is_refused_in_the_others(sim, rdb, offices):
     a, b = offices
     staff_a = a.join(sim, "คลัง นาพู่", "กองคลัง")
     other_b = b.join(sim, "คลัง นาโพธิ์", "กองคลัง")
-    same_b = same_person_joins(sim, b, staff_a, "กองคลัง")  # staff of both, one user id
+    # staff of both offices, one LINE user id in both chats
+    same_b = join(sim, "คลัง นาพู่", "กองคลัง", ORG_B, b.channel, same_person_as=staff_a)
     from store import people
 
     assert people.get_person(rdb, ORG_B, sim.line_user_id(same_b)) is not None

@@ -218,3 +218,38 @@ def test_one_person_in_two_channels_has_one_user_id(
         timeout=10,
     )
     assert again.status_code == 409
+
+
+def test_the_chat_page_picks_a_channel_for_a_new_user(
+    client: SimulatorClient, sim: RunningSimulator, bots: tuple[EchoBot, EchoBot]
+) -> None:
+    from playwright.sync_api import sync_playwright
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = chromium.new_page()
+            page.goto(sim.base_url + "/")
+            page.wait_for_function("document.getElementById('webhook-info').textContent")
+            assert page.locator("#new-user-channel").is_hidden()  # one channel: as before
+            b = channel_b(client, bots[1])
+            page.reload()
+            page.wait_for_selector("#new-user-channel:not([hidden])")
+            page.select_option("#new-user-channel", b)
+            page.fill("#new-user-name", "สมศรี")
+            page.click("#new-user-form button[type=submit]")
+            wait_until(lambda: client.users(channel=b), message="the user of channel B")
+            page.wait_for_function(
+                "(url) => document.getElementById('webhook-info').textContent.includes(url)",
+                arg=bots[1].url,
+            )
+            page.fill("#send-text", "hello")
+            page.click("#send-btn")
+            page.wait_for_selector("text=echo: hello")
+        finally:
+            chromium.close()
+    (user,) = client.users(channel=b)
+    assert [message_text(m) for m in client.messages(user["userId"])] == ["echo: hello"]
+    assert not client.users(channel="default")
