@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
+import redis
+
 from core.config import Settings, load_settings
 from core.texts import cli as texts
 from line.client import LineClient, LineError
@@ -154,7 +156,9 @@ def run_connect(settings: Settings, client: LineClient, org: str | None, report:
         report.fail(texts.TEST_FAILED.format(url=target, **fields))
     from line import richmenu
 
-    _menu_id, changed = _ask(settings, texts.ACTION_RICH_MENU, lambda: richmenu.ensure(settings))
+    _menu_id, changed = _ask(
+        settings, texts.ACTION_RICH_MENU, lambda: richmenu.ensure(settings, client.token)
+    )
     report.ok(texts.MENU_INSTALLED if changed else texts.MENU_UNCHANGED)
     report.changes += int(changed)
     report.ok(
@@ -177,14 +181,26 @@ def _served_org() -> str | None:
         from store.db import connect
 
         return plans.default_org(connect(load_settings().redis_url))
-    except Exception:  # noqa: BLE001 - without Redis, /callback alone is expected
+    except redis.RedisError:  # without Redis, /callback alone is expected
         return None
+
+
+def _client(settings: Settings, org: str | None) -> LineClient:
+    """The channel of `org` (its own credentials, else the environment's)."""
+    from store import channels
+    from store.db import connect
+
+    try:
+        r = connect(settings.redis_url)
+        return LineClient(settings, channels.token_for(settings, r, org or _served_org()))
+    except redis.RedisError:  # the environment's channel can still be checked
+        return LineClient(settings)
 
 
 def _run(args: argparse.Namespace, steps: list[Callable[..., None]]) -> int:
     settings = load_settings()
-    client = LineClient(settings)
     org = getattr(args, "org", None)
+    client = _client(settings, org)
     report = Report()
     try:
         for step in steps:

@@ -15,7 +15,7 @@ from flask import Blueprint, Response, abort, request
 from linebot.v3.webhook import SignatureValidator
 
 from bot.services import services
-from core.values import SETUP_ORG
+from core.values import SETUP_ORG, is_org_id
 from store.queues import retry_abandoned
 
 log = logging.getLogger("itabot.web")
@@ -28,21 +28,20 @@ JOB_RESULT_TTL = 30
 bp = Blueprint("webhook", __name__)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)  # one per channel secret in recent use
 def _validator(channel_secret: str) -> SignatureValidator:
     return SignatureValidator(channel_secret)
 
 
-def _events_payload(raw: bytes) -> tuple[str | None, Response | None]:
-    """The verified body as text, or the refusal to answer (nothing is stored then)."""
+def _events_payload(raw: bytes, secret: str) -> tuple[str | None, Response | None]:
+    """The body verified with the channel's secret, as text, or the refusal to answer
+    (nothing is stored then)."""
     signature = request.headers.get("X-Line-Signature", "")
     try:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None, Response("bad body", 400)
-    if not signature or not _validator(services().settings.channel_secret).validate(
-        body, signature
-    ):
+    if not signature or not _validator(secret).validate(body, signature):
         log.warning("webhook refused: bad signature")
         return None, Response("bad signature", 400)
     try:
@@ -61,14 +60,23 @@ def _events_payload(raw: bytes) -> tuple[str | None, Response | None]:
 def callback(org: str | None = None) -> Response:
     if request.content_length is not None and request.content_length > MAX_BODY:
         abort(413)
-    body, answer = _events_payload(request.get_data(cache=False))
+    if org is not None and not is_org_id(org):
+        return Response("unknown organisation", 404)
+    shared = services()
+    try:
+        target, secret = shared.webhook_channel(org)
+    except redis.RedisError as exc:
+        log.error("webhook not stored, Redis unavailable: %s", exc)
+        return Response("storage unavailable", 503)
+    if secret is None:  # an organisation nobody registered: its body is not even read
+        return Response("unknown organisation", 404)
+    body, answer = _events_payload(request.get_data(cache=False), secret)
     if body is None:
         assert answer is not None
         return answer
-    shared = services()
     try:
         # Before any plan is loaded the events still count: handlers/first_contact.py
-        target = shared.resolve_org(org) or SETUP_ORG
+        target = target or SETUP_ORG
         # One round trip: the job, its queue registration and the push in one MULTI.
         with shared.events.connection.pipeline() as pipe:
             shared.events.enqueue(

@@ -149,6 +149,7 @@ def run(burst: bool = False) -> int:
     worker_logs.install()  # one line per job; RQ's housekeeping at debug level
     logs.register_secret(settings.channel_secret)
     logs.register_secret(settings.access_token)
+    logs.register_secret(settings.master_key or "")
     preload()
     # No socket timeout here: the worker blocks on BLPOP for minutes by design.
     connection = redis.Redis.from_url(settings.redis_url)

@@ -67,24 +67,29 @@ def menu_request() -> dict:
     }
 
 
-def _apis(settings: Settings) -> tuple[Any, Any]:
+def _apis(settings: Settings, token: str | None) -> tuple[Any, Any]:
+    """The SDK's clients on the channel of `token` (an organisation's own; None: the
+    environment's)."""
     from linebot.v3.messaging import ApiClient, Configuration, MessagingApi, MessagingApiBlob
 
-    api = MessagingApi(
-        ApiClient(Configuration(host=settings.line_api_url, access_token=settings.access_token))
-    )
+    token = token or settings.access_token
+    api = MessagingApi(ApiClient(Configuration(host=settings.line_api_url, access_token=token)))
     blob = MessagingApiBlob(
-        ApiClient(
-            Configuration(host=settings.line_data_api_url, access_token=settings.access_token)
-        )
+        ApiClient(Configuration(host=settings.line_data_api_url, access_token=token))
     )
     return api, blob
 
 
-def install(settings: Settings, request: dict | None = None, image: bytes | None = None) -> str:
+def install(
+    settings: Settings,
+    token: str | None = None,
+    request: dict | None = None,
+    image: bytes | None = None,
+) -> str:
+    """Create the menu, upload its image and make it every user's default."""
     from linebot.v3.messaging import RichMenuRequest
 
-    api, blob = _apis(settings)
+    api, blob = _apis(settings, token)
     body = request or menu_request()
     menu_id = api.create_rich_menu(RichMenuRequest.from_dict(body)).rich_menu_id
     blob.set_rich_menu_image(
@@ -94,7 +99,7 @@ def install(settings: Settings, request: dict | None = None, image: bytes | None
     return menu_id
 
 
-def ensure(settings: Settings) -> tuple[str, bool]:
+def ensure(settings: Settings, token: str | None = None) -> tuple[str, bool]:
     """Install the menu unless the default one already is this menu; (menu id, changed).
 
     The menu's name carries a digest of its layout and picture, so a menu with other labels
@@ -105,7 +110,7 @@ def ensure(settings: Settings) -> tuple[str, bool]:
     request = menu_request()
     digest = hashlib.sha256(json.dumps(request, sort_keys=True).encode() + image).hexdigest()
     request["name"] = f"{request['name']} {digest[:12]}"
-    api, _blob = _apis(settings)
+    api, _blob = _apis(settings, token)
     try:
         current = api.get_default_rich_menu_id().rich_menu_id
         if api.get_rich_menu(current).name == request["name"]:
@@ -113,4 +118,4 @@ def ensure(settings: Settings) -> tuple[str, bool]:
     except ApiException as exc:
         if exc.status != 404:  # 404: no default menu yet
             raise
-    return install(settings, request, image), True
+    return install(settings, token, request, image), True

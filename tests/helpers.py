@@ -102,13 +102,14 @@ def start_worker(log_name: str = "worker") -> subprocess.Popen:
     )
 
 
-def itabot(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    """`itabot ARGS…` run as a command, as an operator would."""
+def itabot(*args: str, check: bool = True, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`itabot ARGS…` run as a command, as an operator would (`stdin`: what it reads there)."""
     result = subprocess.run(
         [sys.executable, "-m", "bot.cli", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
+        input=stdin,
         timeout=180,
     )
     if check and result.returncode != 0:
@@ -132,12 +133,21 @@ def invite(target: str, org: str = "naphu") -> str:
     return people.create_invite(r, org, kind, target)
 
 
-def join(sim, name: str, target: str) -> str:
-    """A new LINE user who follows the bot and registers with a fresh code for `target`."""
-    user = sim.create_user(name)
+def join(
+    sim,
+    name: str,
+    target: str,
+    org: str = "naphu",
+    channel: str | None = None,
+    same_person_as: str | None = None,
+) -> str:
+    """A new LINE user who follows the bot and registers with a fresh code for `target` (of
+    `org`, through the simulator's `channel`: None is the default one). With `same_person_as`
+    (a chat with another channel) it is that person, under the same LINE user id."""
+    user = sim.create_user(name, channel=channel, same_person_as=same_person_as)
     assert sim.follow(user) == 200
     sim.wait_for(user, 1)
-    code = invite(target)
+    code = invite(target, org)
     assert sim.send_text(user, f"ลงทะเบียน {code}") == 200
     sim.wait_for(user, 2)
     return user
@@ -233,13 +243,18 @@ def report(sim, user: str, text: str) -> None:
 
 
 def signed_in(
-    sim, web: str, name: str = "กัญรัตน์ แผนงาน", target: str = "admin"
+    sim,
+    web: str,
+    name: str = "กัญรัตน์ แผนงาน",
+    target: str = "admin",
+    org: str = "naphu",
+    channel: str | None = None,
 ) -> tuple[requests.Session, str]:
-    user = join(sim, name, target)
+    user = join(sim, name, target, org, channel)
     http = requests.Session()
     response = http.get(login_link(sim, user), timeout=30)
     assert response.status_code == 200, response.text
-    assert response.url == f"{web}/admin/naphu/"
+    assert response.url == f"{web}/admin/{org}/"
     return http, user
 
 
@@ -259,3 +274,44 @@ def clean_store(r: Any) -> None:
         batch = list(r.scan_iter(pattern, count=1000))
         for start in range(0, len(batch), 500):
             r.delete(*batch[start : start + 500])
+
+
+# -- a second organisation with a LINE channel of its own --------------------------------------
+
+SECOND_ORG = "nongbua"
+
+
+def plan_of(org: str, directory: Path, deadline: str | None = None) -> Path:
+    """The seed plan as another organisation's (its id, and นาพู่ → หนองบัว in every name),
+    written to directory/ORG.yaml; `deadline` (ISO) replaces the seed's."""
+    text = SEED_PLAN.read_text(encoding="utf-8")
+    text = text.replace("id: naphu", f"id: {org}").replace("นาพู่", "หนองบัว")
+    if deadline:
+        text = re.sub(r"(?m)^deadline: .*$", f"deadline: {deadline}", text)
+    path = directory / f"{org}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def add_org(sim, web: str, directory: Path, org: str = SECOND_ORG, **plan: Any) -> dict[str, str]:
+    """`itabot org add ORG` with a fresh secret and token, its plan loaded (no --replace), and
+    a simulator channel of the same credentials whose webhooks go to /callback/ORG. Returns
+    org, secret, token, channel (the simulator's id) and plan (the file)."""
+    import secrets as random
+
+    secret, token = f"sec-{org}-{random.token_hex(16)}", f"tok-{org}-{random.token_hex(24)}"
+    credentials = directory / f"{org}.credentials"
+    credentials.write_text(
+        f"# {org}\nLINE_CHANNEL_SECRET={secret}\n\nLINE_CHANNEL_ACCESS_TOKEN={token}\n",
+        encoding="utf-8",
+    )
+    itabot("org", "add", org, "--credentials", str(credentials))
+    path = plan_of(org, directory, **plan)
+    itabot("plan", "load", str(path))
+    channel = sim.create_channel(secret, token, f"{web}/callback/{org}", name=org)
+    return {"org": org, "secret": secret, "token": token, "channel": channel, "plan": str(path)}
+
+
+def join_org(sim, name: str, target: str, org: str, channel: str) -> str:
+    """join, as a friend of `channel` registering with a code of `org`."""
+    return join(sim, name, target, org, channel)

@@ -5,11 +5,13 @@ endpoint (get, set, LINE's webhook test) and, for the chat page, the Thai font.
   `POST /v2/bot/channel/webhook/test` answer as LINE does (messaging-api.yml). The webhook
   test really POSTs a signed webhook with no events to the URL (LINE's "Verify" button does
   the same) and reports what came back: success, timestamp, statusCode, reason, detail.
-* The endpoint is the URL the simulator sends every webhook to (`SimConfig.webhook_url`);
-  "" means not set. LINE accepts only HTTPS there; the simulator also accepts plain http to
+* Each answers for the channel whose access token the call carried (simulator/line_api.py
+  routes by token). The endpoint is the URL the simulator sends that channel's webhooks to
+  (`Channel.webhook_url`); "" means not set. LINE accepts only HTTPS there; the simulator also accepts plain http to
   a loopback host, so a local bot can be connected.
-* `/sim/api/channel` (GET, POST) lets tests and the page read and change what LINE's console
-  would: the endpoint as is (any URL, http included), "Use webhook" on or off, the name.
+* `/sim/api/channel[?channel=ID]` (GET, POST) lets tests and the page read and change what
+  LINE's console would for a channel (default: the one the simulator started with): the
+  endpoint as is (any URL, http included), "Use webhook" on or off, the name.
 * `/sim/api/loading` lists the loading-animation calls the bot made.
 * `/sim/font/sarabun-<weight>.ttf` serves Sarabun from the PyPI package fontpkg-sarabun, so
   the chat page shows Thai on a machine without Thai fonts.
@@ -23,39 +25,23 @@ from __future__ import annotations
 import hashlib
 import ipaddress
 import time
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import urlsplit
 
 import requests
-from flask import Blueprint, Flask, Response, current_app, jsonify, request, send_file
+from flask import Blueprint, Response, jsonify, request, send_file
 
-from simulator import webhook
+from simulator import texts, webhook
+from simulator.context import current_channel, current_state
 from simulator.schema import check_request, error_body, messaging_validator, parse_json
+from simulator.state import DEFAULT_CHANNEL
 
-EXTENSION_KEY = "line_simulator"  # the app's own (simulator/app.py)
 FONT_WEIGHTS = (400, 600, 700)
 TEST_TIMEOUT = (3.0, 10.0)
 LOADING_PATH = "/v2/bot/chat/loading/start"
 
 blueprint = Blueprint("line_channel", __name__)
-
-
-@dataclass
-class ChannelState:
-    """What LINE's console holds for the channel, beside the webhook URL."""
-
-    active: bool = True  # "Use webhook"
-    display_name: str = "ITA Bot (จำลอง)"
-
-
-def _ext() -> dict[str, Any]:
-    return current_app.extensions[EXTENSION_KEY]
-
-
-def channel_state(app: Flask) -> ChannelState:
-    return app.extensions[EXTENSION_KEY].setdefault("channel", ChannelState())
 
 
 def _error(status: int, message: str) -> tuple[Response, int]:
@@ -108,12 +94,12 @@ def basic_id(destination: str) -> str:
 
 @blueprint.get("/v2/bot/info")
 def bot_info() -> Any:
-    config = _ext()["config"]
+    channel = current_channel()
     return jsonify(
         {
-            "userId": config.destination,
-            "basicId": basic_id(config.destination),
-            "displayName": channel_state(current_app).display_name,
+            "userId": channel.destination,
+            "basicId": basic_id(channel.destination),
+            "displayName": channel.name or texts.BOT_DISPLAY_NAME,
             "chatMode": "bot",
             "markAsReadMode": "auto",
         }
@@ -122,8 +108,8 @@ def bot_info() -> Any:
 
 @blueprint.get("/v2/bot/channel/webhook/endpoint")
 def get_endpoint() -> Any:
-    config = _ext()["config"]
-    return jsonify({"endpoint": config.webhook_url, "active": channel_state(current_app).active})
+    channel = current_channel()
+    return jsonify({"endpoint": channel.webhook_url, "active": channel.active})
 
 
 @blueprint.put("/v2/bot/channel/webhook/endpoint")
@@ -134,7 +120,7 @@ def set_endpoint() -> Any:
     endpoint = body["endpoint"]
     if not acceptable_endpoint(endpoint):
         return _error(400, "Invalid webhook endpoint URL")
-    _ext()["config"].webhook_url = endpoint
+    current_channel().webhook_url = endpoint
     return jsonify({})
 
 
@@ -143,13 +129,13 @@ def test_endpoint() -> Any:
     body, err = _json_body("TestWebhookEndpointRequest", optional=True)
     if err:
         return err
-    config = _ext()["config"]
-    url = body.get("endpoint") or config.webhook_url
+    channel = current_channel()
+    url = body.get("endpoint") or channel.webhook_url
     if not url:
         return _error(400, "The webhook URL is not set")
     if not acceptable_endpoint(url):
         return _error(400, "Invalid webhook endpoint URL")
-    return jsonify(run_webhook_test(url, config.channel_secret, config.destination))
+    return jsonify(run_webhook_test(url, channel.secret, channel.destination))
 
 
 def run_webhook_test(url: str, channel_secret: str, destination: str) -> dict[str, Any]:
@@ -183,38 +169,49 @@ def run_webhook_test(url: str, channel_secret: str, destination: str) -> dict[st
 # Control API (tests, the page) --------------------------------------------------------------
 
 
-def _channel_public() -> dict[str, Any]:
-    config = _ext()["config"]
-    channel = channel_state(current_app)
+def _console_channel() -> Any:
+    """The channel a control call is about: ?channel=ID, else the one started with."""
+    state = current_state()
+    wanted = request.args.get("channel") or DEFAULT_CHANNEL
+    with state.lock:
+        return state.channels.get(wanted)
+
+
+def _channel_public(channel: Any) -> dict[str, Any]:
     return {
-        "endpoint": config.webhook_url,
+        "endpoint": channel.webhook_url,
         "active": channel.active,
-        "displayName": channel.display_name,
+        "displayName": channel.name or texts.BOT_DISPLAY_NAME,
     }
 
 
 @blueprint.get("/sim/api/channel")
 def sim_channel() -> Any:
-    return jsonify(_channel_public())
+    channel = _console_channel()
+    if channel is None:
+        return _error(404, "no such channel")
+    return jsonify(_channel_public(channel))
 
 
 @blueprint.post("/sim/api/channel")
 def sim_set_channel() -> Any:
     payload = request.get_json(silent=True) or {}
-    channel = channel_state(current_app)
+    channel = _console_channel()
+    if channel is None:
+        return _error(404, "no such channel")
     if "endpoint" in payload:
-        _ext()["config"].webhook_url = str(payload["endpoint"] or "")
+        channel.webhook_url = str(payload["endpoint"] or "")
     if "active" in payload:
         channel.active = bool(payload["active"])
     if payload.get("displayName"):
-        channel.display_name = str(payload["displayName"])[:20]
-    return jsonify(_channel_public())
+        channel.name = str(payload["displayName"])[:20]
+    return jsonify(_channel_public(channel))
 
 
 @blueprint.get("/sim/api/loading")
 def sim_loading() -> Any:
     """The loading-animation calls the bot made (oldest first), with their status."""
-    state = _ext()["state"]
+    state = current_state()
     with state.lock:
         calls = [c for c in state.calls if c["path"] == LOADING_PATH]
     return jsonify({"calls": calls, "now": time.time()})
