@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, assert_fits, assert_phone_page
+from tests.browser import CHROMIUM, assert_fits, assert_phone_page
 from tests.helpers import SEED_PLAN, itabot, join, login_link, report, signed_in, wait_until
 
 ORG = "naphu"
@@ -30,18 +30,6 @@ LONG_NOTE = "https://www.naphu.go.th/ita/2564/o12/procurement-transparency-repor
 browser_test = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: run scripts/ensure-chromium.sh"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} missing: run scripts/ensure-chromium.sh")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def phone_page(browser, width: int = 390, height: int = 844):

@@ -6,6 +6,8 @@ read-only viewer (bot/web/auth.py current_viewer); nothing outside the group is 
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,13 +51,23 @@ def login(token: str) -> Any:
     return response
 
 
+def _signed_in(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Give the view the session's id and group; refuse without a session."""
+
+    @functools.wraps(view)
+    def wrapper(**kwargs: Any) -> Any:
+        scoped = auth.supervisor_session(services().redis, request)
+        if scoped is None:
+            return _no_session()
+        return view(*scoped, **kwargs)
+
+    return wrapper
+
+
 @bp.get("/")
-def overview() -> Any:
+@_signed_in
+def overview(sid: str, scope: Scope) -> Any:
     shared = services()
-    scoped = auth.supervisor_session(shared.redis, request)
-    if scoped is None:
-        return _no_session()
-    sid, scope = scoped
     rows, column, direction = _rows(scope)
     return render_template(
         "supervisor.html",
@@ -71,14 +83,11 @@ def overview() -> Any:
 
 
 @bp.get("/export.<fmt>")
-def export(fmt: str) -> Any:
-    shared = services()
-    scoped = auth.supervisor_session(shared.redis, request)
-    if scoped is None:
-        return _no_session()
+@_signed_in
+def export(sid: str, scope: Scope, fmt: str) -> Any:
     if fmt not in ("csv", "xlsx"):
         return not_found()
-    rows, _, _ = _rows(scoped[1])
+    rows, _, _ = _rows(scope)
     sheet = supervisor_view.overview_sheet(rows)
     if fmt == "csv":
         data, content_type = sheets.to_csv(sheet), "text/csv; charset=utf-8"
@@ -94,16 +103,13 @@ def export(fmt: str) -> Any:
 
 
 @bp.post("/logout")
-def logout() -> Any:
+@_signed_in
+def logout(sid: str, scope: Scope) -> Any:
     shared = services()
-    scoped = auth.supervisor_session(shared.redis, request)
-    if scoped is None:
-        return _no_session()
-    submitted = request.form.get("csrf", "")
-    expected = auth.supervisor_csrf(shared.settings, scoped[0])
-    if not auth.same_token(expected, submitted):
+    expected = auth.supervisor_csrf(shared.settings, sid)
+    if not auth.same_token(expected, request.form.get("csrf")):
         return message(403, web_texts.BAD_FORM_TITLE, web_texts.BAD_FORM_BODY)
-    auth.supervisor_sign_out(shared.redis, scoped[0])
+    auth.supervisor_sign_out(shared.redis, sid)
     body, status = message(200, web_texts.LOGGED_OUT_TITLE, web_texts.SUPERVISOR_LOGGED_OUT_BODY)
     response = Response(body, status)
     auth.clear_supervisor_cookie(response)

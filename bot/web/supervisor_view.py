@@ -28,6 +28,13 @@ _MEMO_RANK = {
     versions.IN_REVIEW: 10,  # + the step holding it: further up the chain sorts later
     versions.APPROVED: 100,
 }
+# The colour of a memo state's pill (style.css's status colours): the words say it, this helps.
+_MEMO_TONE = {
+    versions.APPROVED: "done",
+    versions.IN_REVIEW: "in_progress",
+    versions.RETURNED: "rejected",
+    versions.REJECTED: "rejected",
+}
 
 
 @dataclass(frozen=True)
@@ -42,6 +49,7 @@ class OverviewRow:
     not_started_refs: str
     memo_state: str
     memo_label: str
+    memo_tone: str
     last_report: str
     summary: OrgSummary
 
@@ -82,6 +90,7 @@ def overview_row(summary: OrgSummary) -> OverviewRow:
         not_started_refs=_refs(summary.not_started),
         memo_state=summary.memo_state,
         memo_label=web_texts.memo_state_label(summary.memo_state, summary.memo_position),
+        memo_tone=_MEMO_TONE.get(summary.memo_state, "not_started"),
         last_report=short_datetime(summary.last_report, plan.tz)
         or web_texts.SUPERVISOR_PAGE["no_report"],
         summary=summary,
