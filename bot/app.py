@@ -8,6 +8,8 @@ from flask import Flask, Response
 from bot import files, services, web, webhook
 from core import logs
 from core.config import Settings, load_settings
+from store import channels
+from store.db import connect
 
 
 def too_large(_error: Exception) -> Response:
@@ -24,6 +26,8 @@ def create_app(settings: Settings | None = None) -> Flask:
     logs.register_secret(settings.channel_secret)
     logs.register_secret(settings.access_token)
     settings.check_production()
+    channels.check_master_key(settings, connect(settings.redis_url))
+    logs.register_secret(settings.master_key or "")
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = webhook.MAX_BODY
     services.install(app, settings)

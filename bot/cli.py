@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot import cli_supervisor
+from bot import cli_org, cli_supervisor
 from core.config import ConfigError, load_settings
 from core.texts import chat as texts
 from core.texts import cli as cli_texts
@@ -80,12 +80,11 @@ def cmd_plan_load(args: argparse.Namespace) -> int:
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
-    r = _redis()
-    try:
-        counts = plans.save_plan(r, plan, replace=args.replace)
-    except plans.OrgConflict as exc:
-        print(cli_texts.org_conflict(exc.current, plan.org.id), file=sys.stderr)
+    if args.org and args.org != plan.org.id:
+        print(cli_texts.plan_of_another_org(args.org, plan.org.id), file=sys.stderr)
         return 2
+    r = _redis()
+    counts = plans.save_plan(r, plan, replace=args.replace)
     scheduled = schedule.reschedule(load_settings(), r, plan.org.id)
     print(
         cli_texts.plan_loaded(
@@ -241,9 +240,12 @@ def cmd_remind(args: argparse.Namespace) -> int:
 
 def cmd_worker(args: argparse.Namespace) -> int:
     from core import logs
+    from store import channels
 
     logs.setup()
-    load_settings().check_production()  # the worker's own check; the web's is in create_app
+    settings = load_settings()
+    settings.check_production()  # the worker's own checks; the web's are in create_app
+    channels.check_master_key(settings, _redis())
     from jobs import worker
 
     return worker.run(burst=args.burst)
@@ -267,8 +269,11 @@ def cmd_simulator(args: argparse.Namespace) -> int:
 
 def cmd_richmenu(args: argparse.Namespace) -> int:
     from line import richmenu
+    from store import channels, plans
 
-    menu_id = richmenu.install(load_settings())
+    settings, r = load_settings(), _redis()
+    org = args.org or plans.default_org(r)  # no plan yet: the environment's channel
+    menu_id = richmenu.install(settings, channels.token_for(settings, r, org))
     print(menu_id)
     return 0
 
@@ -279,61 +284,72 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo.prepare(load_settings(), args)
 
 
+def _command_maker(common: argparse.ArgumentParser):
+    """make(parent, name, func, help): a subcommand that takes `--org ID` after its name."""
+
+    def make(parent, name: str, func, help: str) -> argparse.ArgumentParser:
+        command = parent.add_parser(name, help=help, parents=[common])
+        if func is not None:
+            command.set_defaults(func=func)
+        return command
+
+    return make
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="itabot", description=cli_texts.DESCRIPTION)
-    parser.add_argument("--org", help="organisation id (default: the one loaded)")
+    # `--org` before the subcommand still works; after its name, it is the subcommand's own.
+    # SUPPRESS: a subcommand without `--org` leaves the value given before it (or None).
+    parser.add_argument("--org", help=cli_texts.ORG_HELP)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--org", default=argparse.SUPPRESS, help=cli_texts.ORG_HELP)
+    command = _command_maker(common)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    plan = sub.add_parser("plan", help="the plan file").add_subparsers(
-        dest="plan_command", required=True
+    plan = command(sub, "plan", None, "the plan file")
+    load = command(
+        plan.add_subparsers(dest="plan_command", required=True),
+        "load",
+        cmd_plan_load,
+        "validate and load a plan",
     )
-    load = plan.add_parser("load", help="validate and load a plan")
     load.add_argument("file")
-    load.add_argument(
-        "--replace", action="store_true", help="replace the organisation this deployment serves"
-    )
-    load.set_defaults(func=cmd_plan_load)
+    load.add_argument("--replace", action="store_true", help=cli_texts.REPLACE_HELP)
 
-    invite = sub.add_parser("invite", help="print a one-time invite code")
+    invite = command(sub, "invite", cmd_invite, "print a one-time invite code")
     invite.add_argument("target", help="a division, a chain position, or admin")
     invite.add_argument("--days", type=float, default=7.0, help="valid for (days)")
-    invite.set_defaults(func=cmd_invite)
 
-    status = sub.add_parser("status", help="the measures × divisions matrix")
+    status = command(sub, "status", cmd_status, "the measures × divisions matrix")
     status.add_argument("--json", action="store_true")
-    status.set_defaults(func=cmd_status)
 
-    remind = sub.add_parser("remind", help="run the reminder sweep as at a time")
+    remind = command(sub, "remind", cmd_remind, "run the reminder sweep as at a time")
     remind.add_argument("--at")
     remind.add_argument("--dry-run", action="store_true")
-    remind.set_defaults(func=cmd_remind)
 
-    comp = sub.add_parser("compile", help="compile a new memo version and start its review chain")
+    comp = command(
+        sub, "compile", cmd_compile, "compile a new memo version and start its review chain"
+    )
     comp.add_argument("--at")
     comp.add_argument("--no-wait", action="store_true")
     comp.add_argument("--out", default=os.environ.get("ITABOT_MEMO_DIR", "memos"))
     comp.add_argument("--timeout", type=float, default=120.0)
-    comp.set_defaults(func=cmd_compile)
 
-    worker = sub.add_parser("worker", help="RQ worker that also runs scheduled work")
+    worker = command(sub, "worker", cmd_worker, "RQ worker that also runs scheduled work")
     worker.add_argument("--burst", action="store_true")
-    worker.set_defaults(func=cmd_worker)
 
-    web = sub.add_parser("web", help="development web server (production: gunicorn, see Procfile)")
+    web = command(
+        sub, "web", cmd_web, "development web server (production: gunicorn, see Procfile)"
+    )
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int)
-    web.set_defaults(func=cmd_web)
 
-    sim = sub.add_parser("simulator", help="the local LINE simulator")
-    sim.set_defaults(func=cmd_simulator)
-
-    rich = sub.add_parser("richmenu", help=cli_texts.RICHMENU_HELP)
-    rich.set_defaults(func=cmd_richmenu)
-
-    demo = sub.add_parser("demo", help="load the demo plan and statuses (make run does this)")
+    command(sub, "simulator", cmd_simulator, "the local LINE simulator")
+    command(sub, "richmenu", cmd_richmenu, cli_texts.RICHMENU_HELP)
+    demo = command(sub, "demo", cmd_demo, "load the demo plan and statuses (make run does this)")
     demo.add_argument("--statuses", action="store_true", help="also set the seed memo's statuses")
-    demo.set_defaults(func=cmd_demo)
-    cli_supervisor.register(sub)
+    cli_org.register(command, sub)
+    cli_supervisor.register(command, sub)
     return parser
 
 

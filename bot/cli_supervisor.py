@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from core.config import load_settings
@@ -69,13 +70,20 @@ def cmd_supervisor_link(args: argparse.Namespace) -> int:
     return 0
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    """Add `supervisor link` to the `itabot` parser's subcommands."""
-    supervisor = sub.add_parser(
-        "supervisor", help="a supervisor's read-only overview of a group of organisations"
-    ).add_subparsers(dest="supervisor_command", required=True)
-    link = supervisor.add_parser("link", help="print a one-time sign-in link (10 minutes)")
+def register(
+    command: Callable[..., argparse.ArgumentParser], sub: argparse._SubParsersAction
+) -> None:
+    """Add `supervisor link`; `command(parent, name, func, help)` makes a subcommand that takes
+    `--org` like every other (bot/cli.py)."""
+    supervisor = command(
+        sub, "supervisor", None, "a read-only overview of a group of organisations"
+    )
+    link = command(
+        supervisor.add_subparsers(dest="supervisor_command", required=True),
+        "link",
+        cmd_supervisor_link,
+        "print a one-time sign-in link (10 minutes)",
+    )
     group = link.add_mutually_exclusive_group(required=True)
     group.add_argument("--province", help="every organisation whose plan's org.province is this")
     group.add_argument("--orgs", help="organisation ids, comma-separated")
-    link.set_defaults(func=cmd_supervisor_link)

@@ -11,7 +11,7 @@ from flask import Flask, current_app
 from rq import Queue
 
 from core.config import Settings
-from store import plans
+from store import channels, plans
 from store.db import connect, connect_binary
 from store.queues import EVENTS, queue
 
@@ -27,6 +27,13 @@ class Services:
     files: redis.Redis  # bytes client: memo files
     events: Queue  # webhook bodies for the worker
     _default_org: tuple[float, str | None] = field(default=(0.0, None), repr=False)
+
+    def webhook_channel(self, org: str | None) -> tuple[str | None, str | None]:
+        """(organisation, secret) of a webhook to `/callback/<org>` (org None: `/callback`,
+        the default organisation). The secret is None for an organisation that does not
+        exist; the organisation is None before any plan is loaded."""
+        target = self.resolve_org(org)
+        return target, channels.webhook_secret(self.settings, self.redis, target)
 
     def resolve_org(self, org: str | None) -> str | None:
         """The organisation a webhook is for: the one in its path, else the default one."""

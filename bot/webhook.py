@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, request
 from linebot.v3.webhook import SignatureValidator
 
 from bot.services import services
+from core.values import is_org_id
 from store.queues import retry_abandoned
 
 log = logging.getLogger("itabot.web")
@@ -27,21 +28,20 @@ JOB_RESULT_TTL = 30
 bp = Blueprint("webhook", __name__)
 
 
-@functools.cache
+@functools.lru_cache(maxsize=1024)  # one per channel secret in recent use
 def _validator(channel_secret: str) -> SignatureValidator:
     return SignatureValidator(channel_secret)
 
 
-def _events_payload(raw: bytes) -> tuple[str | None, Response | None]:
-    """The verified body as text, or the refusal to answer (nothing is stored then)."""
+def _events_payload(raw: bytes, secret: str) -> tuple[str | None, Response | None]:
+    """The body verified with the channel's secret, as text, or the refusal to answer
+    (nothing is stored then)."""
     signature = request.headers.get("X-Line-Signature", "")
     try:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:
         return None, Response("bad body", 400)
-    if not signature or not _validator(services().settings.channel_secret).validate(
-        body, signature
-    ):
+    if not signature or not _validator(secret).validate(body, signature):
         log.warning("webhook refused: bad signature")
         return None, Response("bad signature", 400)
     try:
@@ -60,13 +60,21 @@ def _events_payload(raw: bytes) -> tuple[str | None, Response | None]:
 def callback(org: str | None = None) -> Response:
     if request.content_length is not None and request.content_length > MAX_BODY:
         abort(413)
-    body, answer = _events_payload(request.get_data(cache=False))
+    if org is not None and not is_org_id(org):
+        return Response("unknown organisation", 404)
+    shared = services()
+    try:
+        target, secret = shared.webhook_channel(org)
+    except redis.RedisError as exc:
+        log.error("webhook not stored, Redis unavailable: %s", exc)
+        return Response("storage unavailable", 503)
+    if secret is None:  # an organisation nobody registered: its body is not even read
+        return Response("unknown organisation", 404)
+    body, answer = _events_payload(request.get_data(cache=False), secret)
     if body is None:
         assert answer is not None
         return answer
-    shared = services()
     try:
-        target = shared.resolve_org(org)
         if target is None:
             log.error("webhook before any plan was loaded")
             return Response("no plan loaded", 503)

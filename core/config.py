@@ -54,6 +54,10 @@ class Settings:
     login_link_ttl: int
     signing_key: str
     signing_key_derived: bool = False  # no ITABOT_SIGNING_KEY: derived from the channel secret
+    # ITABOT_MASTER_KEY, a Fernet key: encrypts the organisations' stored channel credentials
+    # (core/crypto.py). Without it no credentials can be stored, and a store that holds some
+    # makes the web app and the worker refuse to start (store/channels.py:check_master_key).
+    master_key: str | None = None
 
     @property
     def on_real_platform(self) -> bool:
@@ -107,4 +111,5 @@ def load_settings() -> Settings:
         # derived from the channel secret (fine for the demo; production warns at start).
         signing_key=signing_key or "itabot-links:" + secret,
         signing_key_derived=not signing_key,
+        master_key=os.environ.get("ITABOT_MASTER_KEY", "").strip() or None,
     )

@@ -3,8 +3,18 @@ and how a measure's status follows from its divisions' (docs/PRODUCT.md 3.4)."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from enum import StrEnum
+
+# An organisation's id (the plan's org.id): a slug, the namespace of its keys in Redis and
+# the last part of its webhook path `/callback/<org>`.
+ORG_ID_PATTERN = r"^[a-z0-9](?:[a-z0-9-]{0,62})$"
+_ORG_ID = re.compile(ORG_ID_PATTERN)
+
+
+def is_org_id(text: str) -> bool:
+    return bool(_ORG_ID.fullmatch(text))
 
 
 class Status(StrEnum):

@@ -30,16 +30,17 @@ from handlers import dispatch, replies
 from handlers.context import Context
 from handlers.replies import LineReplies
 from line.client import LineClient
+from store import channels, people, plans
 from store import events as event_store
-from store import people, plans
 from store.db import connect
 
 log = logging.getLogger("itabot.webhook")
 
 MAX_ID = 64  # LINE's ids are 33 (user) or 26 (event) characters
 
-# Makes the LINE client for the settings (line.client.LineClient; tests pass a recording one).
-LineFactory = Callable[[Settings], LineReplies]
+# Makes the LINE client for the settings and the organisation's access token
+# (line.client.LineClient; tests pass a recording one).
+LineFactory = Callable[[Settings, str], LineReplies]
 
 
 def _event_id(event: dict[str, Any]) -> str:
@@ -106,7 +107,7 @@ def process_event(
         if event_store.event_done(r, org, event_id):
             log.info("redelivered event skipped", extra={"org": org})
             return False
-        client = line(settings)
+        client = line(settings, channels.token_for(settings, r, org))
         ctx = Context(
             settings=settings,
             r=r,

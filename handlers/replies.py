@@ -60,7 +60,7 @@ def _reply(
 
 def _queue_followups(ctx: Context, pushes: list[Delivery], after: list) -> None:
     for to, messages, retry_key in pushes:
-        queues.enqueue_delivery(to, messages, retry_key, ctx.settings)
+        queues.enqueue_delivery(to, messages, retry_key, ctx.settings, org=ctx.org)
     for func, args, kwargs in after:
         queues.queue(queues.DEFAULT, ctx.settings).enqueue(func, *args, **kwargs)
 

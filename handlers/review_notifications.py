@@ -41,7 +41,7 @@ def _send(
     if send is not None:
         send(to, messages, retry_key(org, purpose))
     else:
-        queues.enqueue_delivery(to, messages, retry_key(org, purpose), settings)
+        queues.enqueue_delivery(to, messages, retry_key(org, purpose), settings, org=org)
 
 
 def request_messages(

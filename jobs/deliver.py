@@ -14,12 +14,19 @@ import urllib3
 
 from core.config import load_settings
 from line.client import LineClient, LineError
+from store import channels
+from store.db import connect
 
 log = logging.getLogger("itabot.deliver")
 
 
-def send(to: list[str], messages: list[dict[str, Any]], retry_key: str) -> str:
-    client = LineClient(load_settings())
+def send(
+    to: list[str], messages: list[dict[str, Any]], retry_key: str, org: str | None = None
+) -> str:
+    """Push (one recipient) or multicast, with the channel of `org` (None: the environment's)."""
+    settings = load_settings()
+    token = channels.token_for(settings, connect(settings.redis_url), org) if org else None
+    client = LineClient(settings, token)
     try:
         if len(to) == 1:
             client.push(to[0], messages, retry_key)

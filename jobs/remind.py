@@ -102,6 +102,7 @@ def sweep(settings: Settings, org: str, at_iso: str, *, dry_run: bool = False) -
             for to, messages, purpose in planned["deliveries"]
         ],
         settings,
+        org=org,
     )
     reminder_marks.mark_slot_sent(r, org, planned["slot"], datetime.now(UTC))
     log.info(

@@ -147,6 +147,7 @@ def run(burst: bool = False) -> int:
     logs.capture_stderr()  # what RQ's processes print (a dying scheduler's traceback) as JSON too
     logs.register_secret(settings.channel_secret)
     logs.register_secret(settings.access_token)
+    logs.register_secret(settings.master_key or "")
     preload()
     # No socket timeout here: the worker blocks on BLPOP for minutes by design.
     connection = redis.Redis.from_url(settings.redis_url)

@@ -33,7 +33,9 @@ class LineError(Exception):
         return f"LINE API {self.status}: {self.body[:500]}"
 
 
-@functools.cache
+# One SDK client (and its connection pool) per channel, for the channels in recent use: a
+# worker serving many organisations keeps the busy ones warm without holding them all.
+@functools.lru_cache(maxsize=256)
 def _api(host: str | None, token: str) -> Any:
     # Imported here: the SDK costs about a second to import, and only senders need it.
     # host None: the real platform, where the SDK picks api.line.me or api-data.line.me.
@@ -52,8 +54,11 @@ def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
 
 
 class LineClient:
-    def __init__(self, settings: Settings):
-        self._api = _api(settings.line_api_url, settings.access_token)
+    """The Messaging API as one channel: `token` is an organisation's own access token
+    (store.channels.token_for); None is the environment's (LINE_CHANNEL_ACCESS_TOKEN)."""
+
+    def __init__(self, settings: Settings, token: str | None = None):
+        self._api = _api(settings.line_api_url, token or settings.access_token)
 
     def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> None:
         from linebot.v3.messaging import ReplyMessageRequest

@@ -65,7 +65,9 @@ def menu_request() -> dict:
     }
 
 
-def install(settings: Settings) -> str:
+def install(settings: Settings, token: str | None = None) -> str:
+    """Create the menu, upload its image and make it every user's default, on the channel
+    of `token` (an organisation's own; None: the environment's)."""
     from linebot.v3.messaging import (
         ApiClient,
         Configuration,
@@ -74,13 +76,10 @@ def install(settings: Settings) -> str:
         RichMenuRequest,
     )
 
-    api = MessagingApi(
-        ApiClient(Configuration(host=settings.line_api_url, access_token=settings.access_token))
-    )
+    token = token or settings.access_token
+    api = MessagingApi(ApiClient(Configuration(host=settings.line_api_url, access_token=token)))
     blob = MessagingApiBlob(
-        ApiClient(
-            Configuration(host=settings.line_data_api_url, access_token=settings.access_token)
-        )
+        ApiClient(Configuration(host=settings.line_data_api_url, access_token=token))
     )
     menu_id = api.create_rich_menu(RichMenuRequest.from_dict(menu_request())).rich_menu_id
     blob.set_rich_menu_image(menu_id, render_image(), _headers={"Content-Type": "image/png"})

@@ -1,6 +1,7 @@
-"""The LINE simulator as a Flask app, from three blueprints: the Messaging API stand-in
+"""The LINE simulator as a Flask app, from four blueprints: the Messaging API stand-in
 (`/v2/...`, simulator/line_api.py), the control API the chat page and tests use
-(`/sim/api/...`, simulator/control.py), and the chat page (`/`, simulator/chat_page.py)."""
+(`/sim/api/...`, simulator/control.py, its channels in simulator/channels_api.py), and the
+chat page (`/`, simulator/chat_page.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from simulator import chat_page, control, line_api, webhook
+from simulator import channels_api, chat_page, control, line_api
 from simulator.context import (
     CONTROL_API_PREFIX,
     LINE_API_PREFIX,
@@ -19,7 +20,7 @@ from simulator.context import (
     install,
 )
 from simulator.schema import messaging_validator
-from simulator.state import SimState
+from simulator.state import DEFAULT_CHANNEL, Channel, SimState
 
 __all__ = ["SimConfig", "create_app", "get_config", "get_state"]
 
@@ -43,21 +44,18 @@ def create_app(
     admin_url: str | None = None,
     reply_token_ttl: float = 120.0,
 ) -> Flask:
-    """Build a simulator app; its state is in memory and per app."""
+    """Build a simulator app; its state is in memory and per app. The channel given is the
+    default one; more are added through `POST /sim/api/channels`."""
     app = Flask(__name__)
     app.json.ensure_ascii = False  # type: ignore[attr-defined]  # Thai stays readable
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    config = SimConfig(
-        channel_secret=channel_secret,
-        access_token=access_token,
-        webhook_url=webhook_url,
-        admin_url=admin_url,
-        destination=webhook.bot_user_id(channel_secret),
-    )
-    install(app, SimState(reply_token_ttl=reply_token_ttl), config)
+    channel = Channel(DEFAULT_CHANNEL, channel_secret, access_token, webhook_url)
+    state = SimState(channel, reply_token_ttl=reply_token_ttl)
+    install(app, state, SimConfig(admin_url=admin_url))
     messaging_validator()  # read LINE's OpenAPI file now, not on the bot's first call
     app.register_blueprint(line_api.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(channels_api.bp)
     app.register_blueprint(chat_page.bp)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(405, _not_allowed)

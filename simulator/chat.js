@@ -6,6 +6,7 @@ const API = "/sim/api";
 const POLL_MS = 1000;
 const state = {
   users: [],
+  channels: [],
   userId: localStorage.getItem("sim.userId") || null,
   seq: 0,
   items: [],
@@ -53,7 +54,7 @@ async function refreshUsers() {
   for (const user of state.users) {
     const li = el("li", { class: user.userId === state.userId ? "active" : "", onclick: () => selectUser(user.userId) }, [
       el("div", {}, [
-        el("div", { text: user.name }),
+        el("div", { text: user.name + channelSuffix(user) }),
         el("div", { class: "id", text: user.userId.slice(0, 12) + "…" + (user.followed === true ? " · เพื่อน" : user.followed === false ? " · บล็อก" : "") }),
       ]),
     ]);
@@ -61,6 +62,33 @@ async function refreshUsers() {
   }
   if (state.userId && !state.users.some((u) => u.userId === state.userId)) selectUser(null);
   updateHeader();
+}
+
+// Channels: with more than one, a new user is a friend of the one picked, and each user's
+// channel is named beside it; with only the default channel the page looks as it always did.
+
+function channelSuffix(user) {
+  if (state.channels.length < 2) return "";
+  const channel = state.channels.find((c) => c.id === user.channel);
+  return " · " + ((channel && channel.name) || user.channel);
+}
+
+async function refreshChannels() {
+  const data = await api("GET", "/channels");
+  state.channels = data.channels;
+  const select = $("new-user-channel");
+  const picked = select.value;
+  select.replaceChildren(...state.channels.map((c) => el("option", { value: c.id, text: c.name || c.id })));
+  if (state.channels.some((c) => c.id === picked)) select.value = picked;
+  select.hidden = state.channels.length < 2;
+  updateWebhookInfo();
+}
+
+function updateWebhookInfo() {
+  const user = currentUser();
+  const id = user ? user.channel : "default";
+  const channel = state.channels.find((c) => c.id === id);
+  if (channel) $("webhook-info").textContent = "webhook → " + channel.webhookUrl;
 }
 
 function currentUser() {
@@ -77,7 +105,7 @@ function selectUser(userId) {
   $("quick-replies").replaceChildren();
   for (const li of $("user-list").children) li.classList.remove("active");
   updateHeader();
-  refreshUsers().then(poll).catch(console.error);
+  refreshUsers().then(poll).then(refreshRichMenu).catch(console.error);
 }
 
 function updateHeader() {
@@ -87,6 +115,7 @@ function updateHeader() {
   $("unfollow-btn").hidden = !user || user.followed !== true;
   $("send-text").disabled = !user;
   $("send-btn").disabled = !user;
+  updateWebhookInfo();
 }
 
 // ---------------------------------------------------------------------------------------
@@ -518,7 +547,8 @@ function renderSeparator(sep, parentLayout) {
 // Rich menu (the default one the bot set)
 
 async function refreshRichMenu() {
-  const data = await api("GET", "/richmenu");
+  const user = currentUser();
+  const data = await api("GET", "/richmenu?channel=" + encodeURIComponent(user ? user.channel : "default"));
   const menu = data.richMenu;
   const key = menu ? menu.richMenuId + (data.image || "") : "";
   if (key === state.richMenuKey) return;
@@ -552,7 +582,9 @@ $("new-user-form").addEventListener("submit", async (e) => {
   e.preventDefault();
   const name = $("new-user-name").value.trim();
   if (!name) return;
-  const user = await api("POST", "/users", { name });
+  const body = { name };
+  if (state.channels.length > 1) body.channel = $("new-user-channel").value;
+  const user = await api("POST", "/users", body);
   $("new-user-name").value = "";
   selectUser(user.userId);
 });
@@ -570,12 +602,13 @@ $("follow-btn").addEventListener("click", () => sendAs("follow"));
 $("unfollow-btn").addEventListener("click", () => sendAs("unfollow"));
 $("rich-menu-bar").addEventListener("click", () => { $("rich-menu-panel").hidden = !$("rich-menu-panel").hidden; });
 
-api("GET", "/config").then((cfg) => { $("webhook-info").textContent = "webhook → " + cfg.webhookUrl; }).catch(() => {});
+refreshChannels().catch(() => {});
 
 let ticks = 0;
 async function tick() {
   try {
     if (ticks % 3 === 0) await refreshUsers();
+    if (ticks % 10 === 0) await refreshChannels();
     if (ticks % 5 === 0) await refreshRichMenu();
     await poll();
   } catch (err) {

@@ -31,13 +31,48 @@ class SimulatorClient:
         response.raise_for_status()
         return response.json()
 
-    # users ---------------------------------------------------------------------------------
-    def create_user(self, name: str) -> str:
-        """A new LINE user; returns its id ("U" + 32 hex)."""
-        return self._post("/users", {"name": name})["userId"]
+    # channels ------------------------------------------------------------------------------
+    def create_channel(
+        self,
+        secret: str,
+        token: str,
+        webhook_url: str,
+        name: str = "",
+        channel_id: str | None = None,
+    ) -> str:
+        """A LINE channel beside the default one; returns its id. The bot's calls carrying
+        `token` are this channel's; its users' webhooks are signed with `secret` and POSTed
+        to `webhook_url`."""
+        payload: dict[str, Any] = {
+            "secret": secret,
+            "token": token,
+            "webhook_url": webhook_url,
+            "name": name,
+        }
+        if channel_id:
+            payload["id"] = channel_id
+        return self._post("/channels", payload)["id"]
 
-    def users(self) -> list[dict[str, Any]]:
-        return self._get("/users")["users"]
+    def update_channel(self, channel_id: str, **fields: str) -> dict[str, Any]:
+        """Change a channel's secret, token, webhook_url or name."""
+        return self._post(f"/channels/{channel_id}", fields)
+
+    def channels(self) -> list[dict[str, Any]]:
+        """Every channel (id, name, webhookUrl, destination), the default one first."""
+        return self._get("/channels")["channels"]
+
+    # users ---------------------------------------------------------------------------------
+    def create_user(self, name: str, channel: str | None = None) -> str:
+        """A new LINE user, a friend-to-be of `channel` (None: the default channel); returns
+        its id ("U" + 32 hex)."""
+        payload: dict[str, Any] = {"name": name}
+        if channel:
+            payload["channel"] = channel
+        return self._post("/users", payload)["userId"]
+
+    def users(self, channel: str | None = None) -> list[dict[str, Any]]:
+        params = {"channel": channel} if channel else {}
+        return self._get("/users", **params)["users"]
 
     # webhooks (each returns the bot's HTTP status, 0 if it could not be reached) -------
     def follow(self, user_id: str) -> int:
@@ -74,11 +109,25 @@ class SimulatorClient:
         response.raise_for_status()
         return response.json()["status"]
 
-    def send_raw(self, body: bytes, signature: str | None, *, sign: bool = False) -> int:
+    def send_raw(
+        self,
+        body: bytes,
+        signature: str | None,
+        *,
+        sign: bool = False,
+        channel: str | None = None,
+        url: str | None = None,
+    ) -> int:
         """POST `body` to the bot as is, with `signature` as X-Line-Signature (None: no header).
 
-        With `sign=True` the simulator signs it correctly with the channel secret instead."""
+        With `sign=True` the simulator signs it correctly with the channel's secret instead.
+        `channel` (None: the default one) gives the secret and the webhook URL; `url` sends
+        it elsewhere (e.g. another channel's webhook path)."""
         headers = {"Content-Type": "application/octet-stream"}
+        if channel:
+            headers["X-Sim-Channel"] = channel
+        if url:
+            headers["X-Sim-Url"] = url
         if sign:
             headers["X-Sim-Sign"] = "1"
         elif signature is not None:
@@ -123,9 +172,15 @@ class SimulatorClient:
             time.sleep(0.05)
 
     # Messaging API side ------------------------------------------------------------------
-    def api_calls(self, path_prefix: str | None = None) -> list[dict[str, Any]]:
-        """Calls the bot made: method, path, status, retry_key, body, response, time."""
+    def api_calls(
+        self, path_prefix: str | None = None, channel: str | None = None
+    ) -> list[dict[str, Any]]:
+        """Calls the bot made: method, path, status, retry_key, body, response, time, and
+        the channel (id, None if the token was unknown) and the token they carried; only
+        those of `channel` if given."""
         params = {"path_prefix": path_prefix} if path_prefix else {}
+        if channel:
+            params["channel"] = channel
         return self._get("/calls", **params)["calls"]
 
     def set_fault(
@@ -147,7 +202,8 @@ class SimulatorClient:
         response.raise_for_status()
 
     def reset(self) -> None:
-        """Forget users, messages, events, calls and faults (rich menus stay)."""
+        """Forget users, messages, events, calls, faults and the channels added (the default
+        channel's rich menus stay)."""
         self._post("/reset")
 
     def config(self) -> dict[str, Any]:

@@ -1,6 +1,7 @@
 """The control API (`/sim/api/...`) the chat page and the tests use: play LINE users (their
-messages, taps, follows and images become signed webhooks to the bot), read what they were
-sent, inject faults, and configure the simulator."""
+messages, taps, follows and images become webhooks to the bot, signed with the secret of the
+user's channel and sent to that channel's webhook URL), read what they were sent, inject
+faults, and configure the simulator. Channels are added in simulator/channels_api.py."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from simulator.context import (
     rich_menu_image,
     rich_menu_public,
 )
-from simulator.state import FAULT_MODES, Fault, SentEvent
+from simulator.state import DEFAULT_CHANNEL, FAULT_MODES, Fault, SentEvent
 
 bp = Blueprint("control", __name__)
 
@@ -37,9 +38,10 @@ def send_event(
 def post_event(sent: SentEvent) -> int:
     # No lock held here: the bot calls the Messaging API back before answering.
     state = current_state()
-    config = current_config()
-    body = webhook.webhook_body(config.destination, [sent.event])
-    status, text = webhook.post(config.webhook_url, body, webhook.sign(config.channel_secret, body))
+    with state.lock:
+        channel = state.channels.get(sent.channel) or state.channels[DEFAULT_CHANNEL]
+    body = webhook.webhook_body(channel.destination, [sent.event])
+    status, text = webhook.post(channel.webhook_url, body, webhook.sign(channel.secret, body))
     with state.lock:
         sent.response = text
         sent.deliveries.append(
@@ -72,15 +74,19 @@ def sim_create_user() -> Any:
     state = current_state()
     payload = request.get_json(silent=True) or {}
     name = str(payload.get("name") or "").strip() or texts.DEFAULT_USER_NAME
-    user = state.create_user(name[:20])
+    channel = str(payload.get("channel") or DEFAULT_CHANNEL)
+    if channel not in state.channels:
+        return error(404, f"Unknown channel {channel}")
+    user = state.create_user(name[:20], channel)
     return jsonify(user.public()), 201
 
 
 @bp.get("/sim/api/users")
 def sim_users() -> Any:
     state = current_state()
+    channel = request.args.get("channel")
     with state.lock:
-        users = [u.public() for u in state.users.values()]
+        users = [u.public() for u in state.users.values() if channel in (None, u.channel)]
     return jsonify({"users": users})
 
 
@@ -156,6 +162,7 @@ def sim_image(user_id: str) -> Any:
         state.contents[message_id] = (
             request.get_data(cache=True),
             request.mimetype or "image/jpeg",
+            user.channel,
         )
     event = webhook.image_event(user.user_id, message_id, state.issue_reply_token(user.user_id))
     return event_result(send_event(event, user.user_id))
@@ -226,6 +233,7 @@ def sim_redeliver(event_id: str) -> Any:
     event = copy.deepcopy(original.event)
     event["deliveryContext"] = {"isRedelivery": True}
     redelivery = SentEvent(original.seq, event, original.user_id, time.time())
+    redelivery.channel = original.channel
     status = post_event(redelivery)
     with state.lock:
         original.deliveries.extend(redelivery.deliveries)
@@ -234,13 +242,20 @@ def sim_redeliver(event_id: str) -> Any:
 
 @bp.post("/sim/api/raw")
 def sim_raw() -> Any:
-    config = current_config()
+    """POST a body as is; X-Sim-Channel names the channel whose secret signs it (with
+    X-Sim-Sign: 1) and whose webhook URL it goes to, unless X-Sim-Url names another URL (a
+    test sends one channel's signed body to another channel's path)."""
+    state = current_state()
+    channel = state.channels.get(request.headers.get("X-Sim-Channel") or DEFAULT_CHANNEL)
+    if channel is None:
+        return error(404, "Unknown channel")
     body = request.get_data(cache=True)
     if request.headers.get("X-Sim-Sign") == "1":
-        signature: str | None = webhook.sign(config.channel_secret, body)
+        signature: str | None = webhook.sign(channel.secret, body)
     else:
         signature = request.headers.get("X-Sim-Signature")
-    status, text = webhook.post(config.webhook_url, body, signature)
+    url = request.headers.get("X-Sim-Url") or channel.webhook_url
+    status, text = webhook.post(url, body, signature)
     return jsonify({"status": status, "response": text})
 
 
@@ -248,8 +263,13 @@ def sim_raw() -> Any:
 def sim_calls() -> Any:
     state = current_state()
     prefix = request.args.get("path_prefix") or ""
+    channel = request.args.get("channel")
     with state.lock:
-        calls = [c for c in state.calls if c["path"].startswith(prefix)]
+        calls = [
+            c
+            for c in state.calls
+            if c["path"].startswith(prefix) and channel in (None, c.get("channel"))
+        ]
     return jsonify({"calls": calls})
 
 
@@ -298,14 +318,19 @@ def sim_reset() -> Any:
 
 @bp.get("/sim/api/config")
 def sim_config() -> Any:
+    """The default channel's webhook URL and bot id, and the list of every channel."""
     state = current_state()
     config = current_config()
+    with state.lock:
+        default = state.channels[DEFAULT_CHANNEL]
+        channels = [c.public() for c in state.channels.values()]
     return jsonify(
         {
-            "webhookUrl": config.webhook_url,
+            "webhookUrl": default.webhook_url,
             "adminUrl": config.admin_url,
-            "destination": config.destination,
+            "destination": default.destination,
             "replyTokenTtl": state.reply_token_ttl,
+            "channels": channels,
         }
     )
 
@@ -316,7 +341,7 @@ def sim_set_config() -> Any:
     config = current_config()
     payload = request.get_json(silent=True) or {}
     if payload.get("webhookUrl"):
-        config.webhook_url = str(payload["webhookUrl"])
+        state.channels[DEFAULT_CHANNEL].webhook_url = str(payload["webhookUrl"])
     if "adminUrl" in payload:
         config.admin_url = payload["adminUrl"] or None
     if payload.get("replyTokenTtl") is not None:
@@ -327,8 +352,9 @@ def sim_set_config() -> Any:
 @bp.get("/sim/api/richmenu")
 def sim_rich_menu() -> Any:
     state = current_state()
+    channel = request.args.get("channel") or DEFAULT_CHANNEL
     with state.lock:
-        menu = state.rich_menus.get(state.default_rich_menu or "")
+        menu = state.rich_menus.get(state.default_rich_menus.get(channel, ""))
         if menu is None:
             return jsonify({"richMenu": None})
         return jsonify(

@@ -1,6 +1,10 @@
 """The Messaging API stand-in (`/v2/...`): what the bot calls, checked against LINE's
 OpenAPI file, answered with LINE's status codes and error bodies (400 details, 401, 409 on
-a reused retry key, ...), every call recorded and faults injected on request."""
+a reused retry key, ...), every call recorded and faults injected on request.
+
+Each call is for the channel whose access token it carries (an unknown token gets LINE's
+401): it reaches only that channel's users, reply tokens, retry keys, contents and rich
+menus."""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from flask import Blueprint, Response, g, jsonify, request
 from simulator.context import (
     LINE_API_PREFIX,
     bad_request,
-    current_config,
+    current_channel,
     current_state,
     error,
     rich_menu_image,
@@ -41,12 +45,14 @@ bp = Blueprint("line_api", __name__)
 @bp.before_app_request
 def _line_api_gate() -> Any:
     state = current_state()
-    config = current_config()
     if not request.path.startswith(LINE_API_PREFIX):
         return None
     g.request_id = new_request_id()
     g.started = time.time()
-    if request.headers.get("Authorization", "") != f"Bearer {config.access_token}":
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    g.token = token
+    g.channel = state.channel_by_token(token) if scheme == "Bearer" and token else None
+    if g.channel is None:
         return error(401, AUTH_FAILED)
     fault = state.take_fault(request.path)
     g.fault = fault
@@ -68,8 +74,13 @@ def _line_api_record(response: Response) -> Response:
     if fault is not None and fault.mode == "timeout" and fault.delay > 0:
         time.sleep(fault.delay)
     response.headers["x-line-request-id"] = g.get("request_id", "")
+    channel = g.get("channel")
     state.record_call(
         {
+            # Which channel the call was for, and the token it carried (tests check that an
+            # organisation's calls carry its own token).
+            "channel": channel.id if channel is not None else None,
+            "token": g.get("token"),
             "time": g.get("started", time.time()),
             "method": request.method,
             "path": request.path,
@@ -110,7 +121,7 @@ def already_accepted(key: str | None, with_sent: bool) -> tuple[Response, int] |
     state = current_state()
     if key is None:
         return None
-    accepted = state.accepted_retry_key(key)
+    accepted = state.accepted_retry_key(key, current_channel().id)
     if accepted is None:
         return None
     request_id, sent = accepted
@@ -126,13 +137,14 @@ def _deliver_once(
     """Deliver, unless the retry key was accepted before: then LINE's 409 (a push's names
     the messages sent the first time)."""
     state = current_state()
+    channel = current_channel().id
     with state.lock:  # check-and-accept of the retry key is atomic
         conflict = already_accepted(key, with_sent=via == "push")
         if conflict:
             return [], conflict
-        sent = state.deliver(to, messages, via, g.request_id, key)
+        sent = state.deliver(to, messages, via, g.request_id, key, channel=channel)
         if key:
-            state.accept_retry_key(key, g.request_id, sent)
+            state.accept_retry_key(key, g.request_id, sent, channel)
     return sent, None
 
 
@@ -143,10 +155,11 @@ def reply_message() -> Any:
     body, err = json_body("ReplyMessageRequest")
     if err:
         return err
-    user_id = state.consume_reply_token(body["replyToken"])
+    channel = current_channel().id
+    user_id = state.consume_reply_token(body["replyToken"], channel)
     if user_id is None:
         return error(400, "Invalid reply token")
-    sent = state.deliver([user_id], body["messages"], "reply", g.request_id)
+    sent = state.deliver([user_id], body["messages"], "reply", g.request_id, channel=channel)
     return jsonify({"sentMessages": sent})
 
 
@@ -182,7 +195,7 @@ def multicast() -> Any:
 @bp.get("/v2/bot/profile/<user_id>")
 def profile(user_id: str) -> Any:
     state = current_state()
-    user = state.users.get(user_id)
+    user = state.channel_user(user_id, current_channel().id)
     if user is None:
         return error(404, "Not found")
     return jsonify({"userId": user.user_id, "displayName": user.name, "language": "th"})
@@ -192,9 +205,9 @@ def profile(user_id: str) -> Any:
 def message_content(message_id: str) -> Any:
     state = current_state()
     content = state.contents.get(message_id)
-    if content is None:
+    if content is None or content[2] != current_channel().id:
         return error(404, "Not found")
-    data, content_type = content
+    data, content_type, _ = content
     return Response(data, mimetype=content_type)
 
 
@@ -207,7 +220,7 @@ def loading_start() -> Any:
     seconds = body.get("loadingSeconds", 20)
     if seconds % 5:
         return bad_request([ErrorDetail("Must be a multiple of 5", "loadingSeconds")])
-    user = state.users.get(body["chatId"])
+    user = state.channel_user(body["chatId"], current_channel().id)
     if user is not None:
         user.loading_until = time.time() + seconds
     return jsonify({}), 202
@@ -220,7 +233,7 @@ def create_rich_menu() -> Any:
     body, err = json_body("RichMenuRequest")
     if err:
         return err
-    menu = RichMenu("richmenu-" + uuid.uuid4().hex, body)
+    menu = RichMenu("richmenu-" + uuid.uuid4().hex, body, channel=current_channel().id)
     with state.lock:
         state.rich_menus[menu.rich_menu_id] = menu
     return jsonify({"richMenuId": menu.rich_menu_id})
@@ -229,15 +242,21 @@ def create_rich_menu() -> Any:
 @bp.get("/v2/bot/richmenu/list")
 def list_rich_menus() -> Any:
     state = current_state()
+    channel = current_channel().id
     with state.lock:
-        menus = [rich_menu_public(m) for m in state.rich_menus.values()]
+        menus = [rich_menu_public(m) for m in state.rich_menus.values() if m.channel == channel]
     return jsonify({"richmenus": menus})
+
+
+def _own_menu(rich_menu_id: str) -> RichMenu | None:
+    """The rich menu if it is the calling channel's (another channel's is not found)."""
+    menu = current_state().rich_menus.get(rich_menu_id)
+    return menu if menu is not None and menu.channel == current_channel().id else None
 
 
 @bp.get("/v2/bot/richmenu/<rich_menu_id>")
 def get_rich_menu(rich_menu_id: str) -> Any:
-    state = current_state()
-    menu = state.rich_menus.get(rich_menu_id)
+    menu = _own_menu(rich_menu_id)
     if menu is None:
         return error(404, "Not found")
     return jsonify(rich_menu_public(menu))
@@ -246,11 +265,13 @@ def get_rich_menu(rich_menu_id: str) -> Any:
 @bp.delete("/v2/bot/richmenu/<rich_menu_id>")
 def delete_rich_menu(rich_menu_id: str) -> Any:
     state = current_state()
+    channel = current_channel().id
     with state.lock:
-        if state.rich_menus.pop(rich_menu_id, None) is None:
+        if _own_menu(rich_menu_id) is None:
             return error(404, "Not found")
-        if state.default_rich_menu == rich_menu_id:
-            state.default_rich_menu = None
+        del state.rich_menus[rich_menu_id]
+        if state.default_rich_menus.get(channel) == rich_menu_id:
+            del state.default_rich_menus[channel]
     return jsonify({})
 
 
@@ -259,7 +280,7 @@ def upload_rich_menu_image(rich_menu_id: str) -> Any:
     state = current_state()
     content_type = (request.mimetype or "").lower()
     with state.lock:
-        menu = state.rich_menus.get(rich_menu_id)
+        menu = _own_menu(rich_menu_id)
         if menu is None:
             return error(404, "Not found")
         if content_type not in ("image/png", "image/jpeg"):
@@ -280,27 +301,26 @@ def download_rich_menu_image(rich_menu_id: str) -> Any:
 def set_default_rich_menu(rich_menu_id: str) -> Any:
     state = current_state()
     with state.lock:
-        menu = state.rich_menus.get(rich_menu_id)
+        menu = _own_menu(rich_menu_id)
         if menu is None:
             return error(404, "richmenu not found")
         if menu.image is None:
             return error(400, "must upload richmenu image before applying it to user")
-        state.default_rich_menu = rich_menu_id
+        state.default_rich_menus[current_channel().id] = rich_menu_id
     return jsonify({})
 
 
 @bp.get("/v2/bot/user/all/richmenu")
 def get_default_rich_menu() -> Any:
-    state = current_state()
-    if state.default_rich_menu is None:
+    menu_id = current_state().default_rich_menus.get(current_channel().id)
+    if menu_id is None:
         return error(404, "no default richmenu")
-    return jsonify({"richMenuId": state.default_rich_menu})
+    return jsonify({"richMenuId": menu_id})
 
 
 @bp.delete("/v2/bot/user/all/richmenu")
 def clear_default_rich_menu() -> Any:
-    state = current_state()
-    state.default_rich_menu = None
+    current_state().default_rich_menus.pop(current_channel().id, None)
     return jsonify({})
 
 

@@ -1,7 +1,11 @@
-"""The simulator's memory: users, what they received, tokens, retry keys, calls, faults.
+"""The simulator's memory: channels, users, what they received, tokens, retry keys, calls,
+faults.
 
 Everything lives in one object guarded by one lock; the Flask handlers hold the lock only
 for bookkeeping, never while a webhook is in flight (the bot calls back in meanwhile).
+Several LINE channels (Official Accounts) may be served at once: each user is a friend of
+one channel, and reply tokens, retry keys, contents and rich menus belong to one channel,
+as on LINE's platform.
 """
 
 from __future__ import annotations
@@ -15,6 +19,31 @@ from typing import Any
 from simulator import texts, webhook
 
 FAULT_MODES = ("reject", "accept_then_fail", "timeout")
+DEFAULT_CHANNEL = "default"  # the channel the simulator was started with
+
+
+@dataclass
+class Channel:
+    """One LINE Official Account: its secret signs webhooks, its token authorises API calls."""
+
+    id: str
+    secret: str
+    token: str
+    webhook_url: str
+    name: str = ""
+
+    @property
+    def destination(self) -> str:
+        return webhook.bot_user_id(self.secret)
+
+    def public(self) -> dict[str, Any]:
+        # Secret and token stay out: the chat page shows this.
+        return {
+            "id": self.id,
+            "name": self.name,
+            "webhookUrl": self.webhook_url,
+            "destination": self.destination,
+        }
 
 
 @dataclass
@@ -22,6 +51,7 @@ class User:
     user_id: str
     name: str
     created: float
+    channel: str = DEFAULT_CHANNEL
     # None: never followed; True: friend; False: blocked (unfollowed). LINE accepts pushes to
     # a user who blocked the bot but does not deliver them; so does the simulator.
     followed: bool | None = None
@@ -31,6 +61,7 @@ class User:
         return {
             "userId": self.user_id,
             "name": self.name,
+            "channel": self.channel,
             "followed": self.followed,
             "loadingUntil": self.loading_until,
         }
@@ -49,6 +80,7 @@ class Delivery:
     request_id: str
     quote_token: str
     retry_key: str | None = None
+    channel: str = DEFAULT_CHANNEL
 
     def public(self) -> dict[str, Any]:
         return {
@@ -60,6 +92,7 @@ class Delivery:
             "time": self.time,
             "requestId": self.request_id,
             "retryKey": self.retry_key,
+            "channel": self.channel,
         }
 
 
@@ -75,6 +108,7 @@ class SentEvent:
     response: str = ""
     deliveries: list[dict[str, Any]] = field(default_factory=list)  # each POST: status, time
     display_text: str | None = None  # what the chat shows for a postback (not sent to the bot)
+    channel: str = DEFAULT_CHANNEL
 
     def public(self) -> dict[str, Any]:
         return {
@@ -86,6 +120,7 @@ class SentEvent:
             "response": self.response,
             "deliveries": self.deliveries,
             "displayText": self.display_text,
+            "channel": self.channel,
         }
 
 
@@ -104,69 +139,113 @@ class RichMenu:
     body: dict[str, Any]
     image: bytes | None = None
     image_type: str = ""
+    channel: str = DEFAULT_CHANNEL
 
 
 class SimState:
-    def __init__(self, reply_token_ttl: float = 120.0):
+    def __init__(self, default_channel: Channel, reply_token_ttl: float = 120.0):
         self.lock = threading.RLock()
         self.reply_token_ttl = reply_token_ttl
+        self.channels: dict[str, Channel] = {default_channel.id: default_channel}
         self.rich_menus: dict[str, RichMenu] = {}
-        self.default_rich_menu: str | None = None
+        self.default_rich_menus: dict[str, str] = {}  # channel id -> rich menu id
         self.reset()
 
     def reset(self) -> None:
-        """Forget users, messages, events, calls, tokens, retry keys and faults.
+        """Forget users, messages, events, calls, tokens, retry keys, faults and every channel
+        but the default one (with their rich menus).
 
-        Rich menus stay: the bot creates them once at start-up, not per test."""
+        The default channel's rich menus stay: the bot creates them once at start-up, not per
+        test."""
         with self.lock:
+            self.channels = {DEFAULT_CHANNEL: self.channels[DEFAULT_CHANNEL]}
+            self.rich_menus = {
+                k: m for k, m in self.rich_menus.items() if m.channel == DEFAULT_CHANNEL
+            }
+            self.default_rich_menus = {
+                c: m for c, m in self.default_rich_menus.items() if c == DEFAULT_CHANNEL
+            }
             self.seq = 0
             self.users: dict[str, User] = {}
             self.deliveries: list[Delivery] = []
             self.events: dict[str, SentEvent] = {}
-            self.reply_tokens: dict[str, tuple[str, float, bool]] = {}
-            self.retry_keys: dict[str, tuple[str, list[dict[str, str]]]] = {}
+            # reply token -> (user id, channel id, issued, used)
+            self.reply_tokens: dict[str, tuple[str, str, float, bool]] = {}
+            # (channel id, retry key) -> (request id, sent messages)
+            self.retry_keys: dict[tuple[str, str], tuple[str, list[dict[str, str]]]] = {}
             self.calls: list[dict[str, Any]] = []
             self.faults: list[Fault] = []
-            self.contents: dict[str, tuple[bytes, str]] = {}
+            # message id -> (bytes, content type, channel id)
+            self.contents: dict[str, tuple[bytes, str, str]] = {}
 
     def next_seq(self) -> int:
         with self.lock:
             self.seq += 1
             return self.seq
 
-    # users -------------------------------------------------------------------------------
-    def create_user(self, name: str) -> User:
+    # channels ----------------------------------------------------------------------------
+    def add_channel(self, channel: Channel) -> Channel:
+        """Add a channel, or update the one that already has its id or token (so a test may
+        register the same channel again)."""
         with self.lock:
-            user = User(webhook.new_user_id(), name, time.time())
+            for existing in list(self.channels.values()):
+                if existing.token == channel.token and existing.id != channel.id:
+                    channel.id = existing.id
+            self.channels[channel.id] = channel
+            return channel
+
+    def channel_by_token(self, token: str) -> Channel | None:
+        with self.lock:
+            return next((c for c in self.channels.values() if c.token == token), None)
+
+    def user_channel(self, user: User) -> Channel:
+        with self.lock:
+            return self.channels.get(user.channel) or self.channels[DEFAULT_CHANNEL]
+
+    # users -------------------------------------------------------------------------------
+    def create_user(self, name: str, channel: str = DEFAULT_CHANNEL) -> User:
+        with self.lock:
+            user = User(webhook.new_user_id(), name, time.time(), channel=channel)
             self.users[user.user_id] = user
             return user
 
-    def ensure_user(self, user_id: str) -> User:
+    def ensure_user(self, user_id: str, channel: str = DEFAULT_CHANNEL) -> User:
         """A user the bot addresses but the simulator never saw (e.g. after a reset)."""
         with self.lock:
             user = self.users.get(user_id)
             if user is None:
-                user = User(user_id, texts.unseen_user_name(user_id), time.time(), followed=True)
+                name = texts.unseen_user_name(user_id)
+                user = User(user_id, name, time.time(), followed=True, channel=channel)
                 self.users[user_id] = user
             return user
 
-    # reply tokens ------------------------------------------------------------------------
-    def issue_reply_token(self, user_id: str) -> str:
+    def channel_user(self, user_id: str, channel: str) -> User | None:
+        """The user if it is a friend of `channel` (another channel's users are unknown)."""
         with self.lock:
+            user = self.users.get(user_id)
+            return user if user is not None and user.channel == channel else None
+
+    # reply tokens ------------------------------------------------------------------------
+    def issue_reply_token(self, user_id: str, channel: str | None = None) -> str:
+        with self.lock:
+            if channel is None:
+                user = self.users.get(user_id)
+                channel = user.channel if user is not None else DEFAULT_CHANNEL
             token = webhook.new_reply_token()
-            self.reply_tokens[token] = (user_id, time.monotonic(), False)
+            self.reply_tokens[token] = (user_id, channel, time.monotonic(), False)
             return token
 
-    def consume_reply_token(self, token: str) -> str | None:
-        """The token's user, if the token is known, unused and fresh; it is then used up."""
+    def consume_reply_token(self, token: str, channel: str = DEFAULT_CHANNEL) -> str | None:
+        """The token's user, if the token is known to this channel, unused and fresh; it is
+        then used up."""
         with self.lock:
             entry = self.reply_tokens.get(token)
             if entry is None:
                 return None
-            user_id, issued, used = entry
-            if used or time.monotonic() - issued > self.reply_token_ttl:
+            user_id, owner, issued, used = entry
+            if owner != channel or used or time.monotonic() - issued > self.reply_token_ttl:
                 return None
-            self.reply_tokens[token] = (user_id, issued, True)
+            self.reply_tokens[token] = (user_id, owner, issued, True)
             return user_id
 
     # deliveries --------------------------------------------------------------------------
@@ -177,12 +256,16 @@ class SimState:
         via: str,
         request_id: str,
         retry_key: str | None = None,
+        channel: str = DEFAULT_CHANNEL,
     ) -> list[dict[str, str]]:
-        """Store messages as received; returns LINE's `sentMessages` (of the first user)."""
+        """Store messages as received; returns LINE's `sentMessages` (of the first user).
+
+        A user who is a friend of another channel does not receive them (as a user who blocked
+        the bot does not): one channel's token never reaches another channel's chats."""
         sent: list[dict[str, str]] = []
         with self.lock:
             for index, user_id in enumerate(user_ids):
-                user = self.ensure_user(user_id)
+                user = self.ensure_user(user_id, channel)
                 for message in messages:
                     delivery = Delivery(
                         seq=self.next_seq(),
@@ -194,10 +277,11 @@ class SimState:
                         request_id=request_id,
                         quote_token=webhook.new_quote_token(),
                         retry_key=retry_key,
+                        channel=channel,
                     )
                     if index == 0:
                         sent.append({"id": delivery.id, "quoteToken": delivery.quote_token})
-                    if user.followed is not False:
+                    if user.followed is not False and user.channel == channel:
                         self.deliveries.append(delivery)
                 user.loading_until = 0.0  # a message ends the typing indicator, as in LINE
         return sent
@@ -207,13 +291,21 @@ class SimState:
             return [d.public() for d in self.deliveries if d.user_id == user_id and d.seq > since]
 
     # retry keys --------------------------------------------------------------------------
-    def accepted_retry_key(self, key: str) -> tuple[str, list[dict[str, str]]] | None:
+    def accepted_retry_key(
+        self, key: str, channel: str = DEFAULT_CHANNEL
+    ) -> tuple[str, list[dict[str, str]]] | None:
         with self.lock:
-            return self.retry_keys.get(key)
+            return self.retry_keys.get((channel, key))
 
-    def accept_retry_key(self, key: str, request_id: str, sent: list[dict[str, str]]) -> None:
+    def accept_retry_key(
+        self,
+        key: str,
+        request_id: str,
+        sent: list[dict[str, str]],
+        channel: str = DEFAULT_CHANNEL,
+    ) -> None:
         with self.lock:
-            self.retry_keys[key] = (request_id, sent)
+            self.retry_keys[(channel, key)] = (request_id, sent)
 
     # events ------------------------------------------------------------------------------
     def record_event(
@@ -222,6 +314,8 @@ class SimState:
         with self.lock:
             sent = SentEvent(self.next_seq(), event, user_id, time.time())
             sent.display_text = display_text
+            user = self.users.get(user_id or "")
+            sent.channel = user.channel if user is not None else DEFAULT_CHANNEL
             self.events[event["webhookEventId"]] = sent
             return sent
 

@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from core.texts import plan as texts
 from core.thai import to_arabic_digits
-from core.values import InviteKind
+from core.values import ORG_ID_PATTERN, InviteKind
 
 
 def _arabic(value: Any) -> Any:
@@ -31,7 +31,7 @@ class _Strict(BaseModel):
 
 
 class Org(_Strict):
-    id: str = Field(pattern=r"^[a-z0-9](?:[a-z0-9-]{0,62})$")
+    id: str = Field(pattern=ORG_ID_PATTERN)
     name: str = Field(min_length=1)
     short_name: str = Field(min_length=1)
     district: str = ""

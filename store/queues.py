@@ -55,9 +55,15 @@ def enqueue_delivery(
     settings: Settings | None = None,
     pipeline: Any = None,
     q: Queue | None = None,
+    org: str | None = None,
 ) -> int:
-    """Queue one job per ≤500 recipients; returns the number of jobs (LINE API calls) queued."""
+    """Queue one job per ≤500 recipients; returns the number of jobs (LINE API calls) queued.
+
+    `org` is the organisation whose channel sends it (its own token); None: the environment's.
+    """
     q = q or queue(DELIVERY, settings)
+    # the org travels as a keyword: a job of the single-channel set-up keeps its three args
+    channel = {"org": org} if org else {}
     recipients = list(dict.fromkeys(to))
     jobs = 0
     for index in range(0, len(recipients), MULTICAST_LIMIT):
@@ -73,19 +79,22 @@ def enqueue_delivery(
             result_ttl=600,
             failure_ttl=7 * 24 * 3600,
             pipeline=pipeline,
+            **channel,
         )
         jobs += 1
     return jobs
 
 
 def enqueue_deliveries(
-    deliveries: list[tuple[list[str], list[dict[str, Any]], str]], settings: Settings | None = None
+    deliveries: list[tuple[list[str], list[dict[str, Any]], str]],
+    settings: Settings | None = None,
+    org: str | None = None,
 ) -> int:
-    """Queue many deliveries (to, messages, retry key) in one Redis round trip."""
+    """Queue many deliveries (to, messages, retry key) of one organisation in one round trip."""
     q = queue(DELIVERY, settings)
     with q.connection.pipeline() as pipe:
         calls = sum(
-            enqueue_delivery(to, messages, key, pipeline=pipe, q=q)
+            enqueue_delivery(to, messages, key, pipeline=pipe, q=q, org=org)
             for to, messages, key in deliveries
         )
         pipe.execute()

@@ -11,6 +11,7 @@ import threading
 from collections.abc import Iterator
 
 import pytest
+from cryptography.fernet import Fernet
 
 from tests.helpers import ROOT, SEED_PLAN, start_worker
 
@@ -36,6 +37,8 @@ os.environ.update(
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{WEB_PORT}",
         "PYTHAINLP_READ_ONLY": "1",
         "ITABOT_MEMO_DIR": str(ROOT / "memos" / "test"),
+        # the web app, the worker and `itabot org` encrypt organisations' channels with it
+        "ITABOT_MASTER_KEY": Fernet.generate_key().decode(),
     }
 )
 os.environ.pop("LINE_CHANNEL_SECRET", None)

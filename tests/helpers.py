@@ -241,3 +241,49 @@ def signed_in(
     assert response.status_code == 200, response.text
     assert response.url == f"{web}/admin/naphu/"
     return http, user
+
+
+# -- a second organisation with a LINE channel of its own --------------------------------------
+
+SECOND_ORG = "nongbua"
+
+
+def plan_of(org: str, directory: Path, deadline: str | None = None) -> Path:
+    """The seed plan as another organisation's (its id, and นาพู่ → หนองบัว in every name),
+    written to directory/ORG.yaml; `deadline` (ISO) replaces the seed's."""
+    text = SEED_PLAN.read_text(encoding="utf-8")
+    text = text.replace("id: naphu", f"id: {org}").replace("นาพู่", "หนองบัว")
+    if deadline:
+        text = re.sub(r"(?m)^deadline: .*$", f"deadline: {deadline}", text)
+    path = directory / f"{org}.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def add_org(sim, web: str, directory: Path, org: str = SECOND_ORG, **plan: Any) -> dict[str, str]:
+    """`itabot org add ORG` with a fresh secret and token, its plan loaded (no --replace), and
+    a simulator channel of the same credentials whose webhooks go to /callback/ORG. Returns
+    org, secret, token, channel (the simulator's id) and plan (the file)."""
+    import secrets as random
+
+    secret, token = f"sec-{org}-{random.token_hex(16)}", f"tok-{org}-{random.token_hex(24)}"
+    credentials = directory / f"{org}.credentials"
+    credentials.write_text(
+        f"# {org}\nLINE_CHANNEL_SECRET={secret}\n\nLINE_CHANNEL_ACCESS_TOKEN={token}\n",
+        encoding="utf-8",
+    )
+    itabot("org", "add", org, "--credentials", str(credentials))
+    path = plan_of(org, directory, **plan)
+    itabot("plan", "load", str(path))
+    channel = sim.create_channel(secret, token, f"{web}/callback/{org}", name=org)
+    return {"org": org, "secret": secret, "token": token, "channel": channel, "plan": str(path)}
+
+
+def join_org(sim, name: str, target: str, org: str, channel: str) -> str:
+    """join, as a friend of `channel` registering with a code of `org`."""
+    user = sim.create_user(name, channel=channel)
+    assert sim.follow(user) == 200
+    sim.wait_for(user, 1)
+    assert sim.send_text(user, f"ลงทะเบียน {invite(target, org)}") == 200
+    sim.wait_for(user, 2)
+    return user

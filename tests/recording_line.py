@@ -35,9 +35,11 @@ class RecordingLine:
         self.pushes: list[tuple[str, list[dict[str, Any]], str]] = []  # (to, messages, key)
         self.multicasts: list[tuple[list[str], list[dict[str, Any]], str]] = []
         self.profiles_asked: list[str] = []
+        self.tokens: list[str | None] = []
         self._lock = threading.Lock()  # replies may come from the background reply threads
 
-    def __call__(self, settings: Settings) -> RecordingLine:
+    def __call__(self, settings: Settings, token: str | None = None) -> RecordingLine:
+        self.tokens.append(token)  # the access token the pipeline chose for the event
         return self
 
     def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> None:

@@ -86,9 +86,8 @@ def other_plan(org: str, place: str, district: str, province: str, deadline: str
 
 
 def save_other(r, plan: Plan) -> None:
-    # save_plan makes a new org.id the default only with replace: the seed stays the default
-    plans.save_plan(r, plan, replace=True)
-    r.set(GLOBAL_DEFAULT_ORG, "naphu")
+    plans.save_plan(r, plan)  # a new org.id: a new organisation; the seed stays the default
+    assert r.get(GLOBAL_DEFAULT_ORG) == "naphu"
 
 
 def report(r, org: str, cells: list[tuple[str, str, str]], at: str) -> None:

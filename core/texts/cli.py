@@ -4,6 +4,8 @@ from __future__ import annotations
 
 DESCRIPTION = "ระบบรายงานผลมาตรการ ITA ผ่าน LINE"
 RICHMENU_HELP = "create the rich menu (รายงาน / ภาพรวม / วิธีใช้) for every user"
+ORG_HELP = "organisation id (default: the one POST /callback serves, the first plan loaded)"
+REPLACE_HELP = "make this plan's organisation the default one, served by POST /callback"
 
 NO_PLAN = "ยังไม่มีแผนในระบบ: ใช้ itabot plan load FILE ก่อน (no plan loaded)"
 
@@ -20,11 +22,8 @@ def bad_at(text: str) -> str:
 PLAN_REFUSED = "โหลดแผนไม่ได้ ไม่มีการเปลี่ยนแปลงในระบบ:"
 
 
-def org_conflict(current: str, other: str) -> str:
-    return (
-        f"ระบบนี้ให้บริการ {current} อยู่แล้ว แผนนี้เป็นของ {other}: "
-        "ใช้ --replace หากต้องการแทนที่ (nothing loaded)"
-    )
+def plan_of_another_org(given: str, plan_org: str) -> str:
+    return f"--org {given} แต่แผนนี้เป็นของ {plan_org} (org.id): ไม่ได้โหลดอะไร (nothing loaded)"
 
 
 def plan_loaded(
@@ -120,3 +119,63 @@ def supervisor_link_made(label: str, orgs: list[str], minutes: int) -> str:
         f"ลิงก์เข้าสู่ภาพรวมของ{label} ({', '.join(orgs)}) ใช้ได้ครั้งเดียว ภายใน {minutes} นาที: "
         "ส่งให้ผู้กำกับดูแลทางช่องทางที่ปลอดภัย"
     )
+
+
+# -- itabot org
+def org_added(org: str, webhook_url: str) -> str:
+    return (
+        f"เพิ่มหน่วยงาน {org} แล้ว (เก็บข้อมูลช่องทาง LINE แบบเข้ารหัส)\n"
+        f"  webhook ของช่องทาง: {webhook_url}\n"
+        f"  ต่อไป: itabot plan load FILE (แผนที่มี org.id: {org})"
+    )
+
+
+def org_refused(reason: str, org: str) -> str:
+    """Why an `itabot org` command did nothing: bad_id, unknown or has_channel."""
+    return {
+        "bad_id": f"รหัสหน่วยงาน “{org}” ใช้ไม่ได้: ใช้ a-z 0-9 และ - เท่านั้น เช่น naphu",
+        "unknown": f"ไม่พบหน่วยงาน {org} (no such organisation)",
+        "has_channel": f"{org} มีช่องทาง LINE อยู่แล้ว: ใช้ itabot org set-channel {org} "
+        "--credentials FILE เพื่อเปลี่ยน",
+    }[reason]
+
+
+# what is wrong in a credentials file: names lines and variables, never a value
+CREDENTIAL_PROBLEMS = {
+    "bad_line": "บรรทัด {number}: ต้องเป็น NAME=VALUE",
+    "unknown_name": "บรรทัด {number}: ไม่รู้จัก {name} (ใช้ LINE_CHANNEL_SECRET และ LINE_CHANNEL_ACCESS_TOKEN)",
+    "missing": "ไม่มี {name}",
+}
+ORG_LIST_EMPTY = "ยังไม่มีหน่วยงานในระบบ"
+ORG_LIST_HEADER = "รหัส\tชื่อ\tจังหวัด\tช่องทาง LINE\tค่าเริ่มต้น"
+OWN_CHANNEL, ENV_CHANNEL = "ของตนเอง", "จากค่าระบบ (env)"
+DEFAULT_MARK = "/callback"
+
+
+def credentials_refused(source: str, problems: list[str]) -> str:
+    return f"อ่านข้อมูลช่องทาง LINE จาก {source} ไม่ได้ ไม่มีการเปลี่ยนแปลง:\n" + "\n".join(
+        f"  - {problem}" for problem in problems
+    )
+
+
+def channel_set(org: str) -> str:
+    return f"เปลี่ยนข้อมูลช่องทาง LINE ของ {org} แล้ว"
+
+
+def confirm_remove(org: str, keys: int) -> str:
+    return (
+        f"จะลบข้อมูลทั้งหมดของ {org} ({keys} คีย์: แผน บุคลากร สถานะ ประวัติ บันทึกข้อความ ช่องทาง LINE) "
+        f"อย่างถาวร\nพิมพ์ {org} เพื่อยืนยัน: "
+    )
+
+
+def remove_cancelled(org: str) -> str:
+    return f"ยกเลิก: ไม่ได้ลบข้อมูลของ {org}"
+
+
+def org_removed(org: str, keys: int) -> str:
+    return f"ลบข้อมูลของ {org} แล้ว ({keys} คีย์ และงานที่ตั้งเวลาไว้)"
+
+
+def org_exported(org: str, path: str, files: int) -> str:
+    return f"ส่งออกข้อมูลของ {org} แล้ว: {path} ({files} ไฟล์)"
