@@ -217,7 +217,11 @@ def _field(measure: str, division: str) -> str:
 
 
 def read_matrix(r: redis.Redis, plan: Plan) -> Matrix:
-    raw = r.hgetall(key(plan.org.id, "status"))
+    return matrix_from_hash(plan, r.hgetall(key(plan.org.id, "status")))
+
+
+def matrix_from_hash(plan: Plan, raw: dict[str, str]) -> Matrix:
+    """The matrix from the org's status hash as read (so a caller can pipeline the read)."""
     matrix = Matrix(plan)
     for field_name, value in raw.items():
         measure, _, division = field_name.partition("|")

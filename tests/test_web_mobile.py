@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import CHROMIUM, assert_fits, assert_phone_page
 from tests.helpers import SEED_PLAN, itabot, join, login_link, report, signed_in, wait_until
 
 ORG = "naphu"
@@ -30,18 +30,6 @@ LONG_NOTE = "https://www.naphu.go.th/ita/2564/o12/procurement-transparency-repor
 browser_test = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: run scripts/ensure-chromium.sh"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} missing: run scripts/ensure-chromium.sh")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def phone_page(browser, width: int = 390, height: int = 844):
@@ -64,72 +52,6 @@ def phone(browser) -> Iterator:
     tab = phone_page(browser)
     yield tab
     tab.context.close()
-
-
-# -- what every page must hold to ------------------------------------------------------------
-
-LAYOUT = """(width) => {
-  const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
-    (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\\s+/).join('.') : '');
-  // a box that scrolls sideways on purpose (.table-wrap): what is inside may be wider
-  const scroller = (el) => {
-    for (let a = el.parentElement; a && a !== document.body; a = a.parentElement) {
-      const x = getComputedStyle(a).overflowX;
-      if (x === 'auto' || x === 'scroll') return a;
-    }
-    return null;
-  };
-  const past = [];
-  for (const el of document.body.querySelectorAll('*')) {
-    const box = el.getBoundingClientRect();
-    if (box.width === 0 && box.height === 0) continue;
-    if (box.right <= width + 0.5 && box.left >= -0.5) continue;
-    const s = scroller(el);
-    if (s && s.getBoundingClientRect().right <= width + 0.5 && s.getBoundingClientRect().left >= -0.5) continue;
-    past.push(describe(el) + ' [' + Math.round(box.left) + ', ' + Math.round(box.right) + ']');
-  }
-  return {
-    width: window.innerWidth,
-    scrollWidth: document.documentElement.scrollWidth,
-    bodyScrollWidth: document.body.scrollWidth,
-    past: past.slice(0, 15),
-  };
-}"""
-
-TAPPABLE = """() => {
-  const small = [];
-  const targets = 'a[href], button, select, textarea, summary, label[for], ' +
-    'input:not([type=hidden]):not(.visually-hidden)';
-  for (const el of document.querySelectorAll(targets)) {
-    const box = el.getBoundingClientRect();
-    const style = getComputedStyle(el);
-    if (box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
-    if (box.width < 43.5 || box.height < 43.5)
-      small.push(el.tagName.toLowerCase() + ' "' + (el.innerText || el.value || '').trim().slice(0, 30) +
-                 '" ' + Math.round(box.width) + '×' + Math.round(box.height));
-  }
-  return small;
-}"""
-
-
-def assert_fits(page, width: int = 390) -> None:
-    page.evaluate("document.fonts.ready")
-    layout = page.evaluate(LAYOUT, width)
-    where = page.url
-    assert layout["scrollWidth"] == width, f"{where}: the page scrolls sideways: {layout}"
-    assert layout["width"] == width, f"{where}: the layout viewport grew: {layout}"
-    assert layout["bodyScrollWidth"] <= width, f"{where}: {layout}"
-    assert layout["past"] == [], f"{where}: elements reach past the right edge: {layout['past']}"
-
-
-def assert_tappable(page) -> None:
-    small = page.evaluate(TAPPABLE)
-    assert small == [], f"{page.url}: tap targets under 44 px: {small}"
-
-
-def assert_phone_page(page, width: int = 390) -> None:
-    assert_fits(page, width)
-    assert_tappable(page)
 
 
 def open_menu(page) -> None:

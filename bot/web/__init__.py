@@ -11,13 +11,16 @@ Routes (endpoint: web.<area>.<view>):
   GET  /admin/<org>/people                 people.page: people, open invite codes
   POST /admin/<org>/people/invite|revoke|remove   admin only, CSRF-checked
   GET  /admin/<org>/export/<status|history>.<csv|xlsx>   exports.download
+  GET  /supervisor/login/<token>           supervisor.login: one-time link from `itabot supervisor link`
+  GET  /supervisor/[export.<csv|xlsx>]     supervisor.overview, .export: the group's organisations
+  POST /supervisor/logout                  supervisor.logout
   GET  /web-static/…, /web-font/…          the site's own static files and font
 """
 
-from bot.web import exports, history, memo, people, progress, signin
+from bot.web import exports, history, memo, people, progress, signin, supervisor
 from bot.web.site import bp
 
-for _area in (signin, progress, history, memo, people, exports):
+for _area in (signin, progress, history, memo, people, exports, supervisor):
     bp.register_blueprint(_area.bp)
 
 __all__ = ["bp"]

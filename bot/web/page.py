@@ -36,6 +36,10 @@ def not_found(org: str | None = None) -> tuple[str, int]:
 
 
 def _no_session(org: str) -> Response:
+    if auth.supervisor_session(services().redis, request) is not None:
+        # a supervisor outside their group: refused, and nothing of the organisation shown
+        body, status = message(403, web_texts.NOT_ALLOWED_TITLE, web_texts.SUPERVISOR_OUTSIDE)
+        return Response(body, status)
     body, status = message(401, web_texts.NO_SESSION_TITLE, web_texts.NO_SESSION_BODY)
     response = Response(body, status)
     if request.cookies.get(auth.cookie_name(org)):
@@ -47,7 +51,7 @@ def _refusal(viewer: auth.Viewer, admin_only: bool, any_role_post: bool) -> Any:
     """Why this viewer may not make this request, as the page to answer; None if they may."""
     settings = services().settings
     if request.method == "POST":
-        if not (viewer.is_admin or any_role_post):
+        if viewer.supervisor or not (viewer.is_admin or any_role_post):
             return message(
                 403, web_texts.NOT_ALLOWED_TITLE, web_texts.READ_ONLY_BODY, org=viewer.org
             )
@@ -61,7 +65,8 @@ def _refusal(viewer: auth.Viewer, admin_only: bool, any_role_post: bool) -> Any:
 def signed_in(
     *, admin_only: bool = False, any_role_post: bool = False
 ) -> Callable[[Callable[..., Any]], Any]:
-    """Load the plan and the viewer; refuse without a session, and writes from reviewers."""
+    """Load the plan and the viewer; refuse without a session, and writes from reviewers and
+    supervisors."""
 
     def decorate(view: Callable[..., Any]) -> Callable[..., Any]:
         @functools.wraps(view)

@@ -53,6 +53,8 @@ def inject() -> dict[str, Any]:
         "nav": web_texts.NAV,
         "app_title": web_texts.APP_TITLE,
         "menu_label": web_texts.MENU,
+        "supervisor_texts": web_texts.SUPERVISOR_PAGE,
+        "supervisor_role": web_texts.SUPERVISOR_ROLE,
     }
 
 

@@ -146,6 +146,35 @@ NOTHING_CHANGED = "ไม่มีการเปลี่ยนแปลง: �
 CHANGED = "เปลี่ยนแปลงแล้ว {count} รายการ"
 
 
+# -- itabot supervisor link
+PROVINCE_PREFIX = "จังหวัด"  # plans write "จังหวัดอุดรธานี"; an operator may type "อุดรธานี"
+
+
+def province_label(province: str) -> str:
+    return f"{PROVINCE_PREFIX}{province}"
+
+
+def orgs_label(count: int) -> str:
+    return f"หน่วยงานที่กำหนด {count} แห่ง"
+
+
+def no_org_in_province(province: str) -> str:
+    return f"ไม่พบหน่วยงานที่แผนระบุจังหวัด “{province}” (no organisation in that province)"
+
+
+def unknown_orgs(orgs: list[str]) -> str:
+    if not orgs:
+        return "กรุณาระบุรหัสหน่วยงานอย่างน้อยหนึ่งแห่ง เช่น --orgs naphu,nongkhai (no organisation given)"
+    return f"ไม่พบแผนของหน่วยงาน: {', '.join(orgs)} (unknown organisation; nothing made)"
+
+
+def supervisor_link_made(label: str, orgs: list[str], minutes: int) -> str:
+    return (
+        f"ลิงก์เข้าสู่ภาพรวมของ{label} ({', '.join(orgs)}) ใช้ได้ครั้งเดียว ภายใน {minutes} นาที: "
+        "ส่งให้ผู้กำกับดูแลทางช่องทางที่ปลอดภัย"
+    )
+
+
 # -- itabot org
 def org_added(org: str, webhook_url: str) -> str:
     return (

@@ -156,3 +156,74 @@ HISTORY_HEADER = [
     "ข้อความต้นทาง",
     "ประเภท",
 ]
+
+# -- the supervisor's overview of a group of organisations (bot/web/supervisor.py)
+SUPERVISOR_ROLE = "ผู้กำกับดูแล · ดูอย่างเดียว"
+SUPERVISOR_OUTSIDE = "ขออภัย หน่วยงานนี้ไม่อยู่ในกลุ่มที่ท่านได้รับสิทธิ์ดูข้อมูล"
+SUPERVISOR_NO_SESSION_BODY = (
+    "ยังไม่ได้เข้าสู่ระบบ หรือการเข้าสู่ระบบหมดอายุแล้ว กรุณาขอลิงก์เข้าสู่ระบบใหม่จากผู้ดูแลระบบของหน่วยงานกำกับดูแล"
+)
+SUPERVISOR_BAD_LINK_BODY = (
+    "ขออภัย ลิงก์เข้าสู่ระบบใช้ได้ครั้งเดียวภายใน ๑๐ นาที ลิงก์นี้อาจถูกใช้ไปแล้วหรือหมดอายุ "
+    "กรุณาขอลิงก์ใหม่จากผู้ดูแลระบบของหน่วยงานกำกับดูแล"
+)
+SUPERVISOR_LOGGED_OUT_BODY = "ออกจากระบบเรียบร้อยแล้ว หากต้องการดูภาพรวมอีกครั้ง กรุณาขอลิงก์เข้าสู่ระบบใหม่"
+SUPERVISOR_PAGE = {
+    "title": "ภาพรวมหน่วยงานในความดูแล",
+    "heading": "ภาพรวมการดำเนินการตามมาตรการ ITA",
+    "count": "หน่วยงาน",
+    "export": "ส่งออกตาราง",
+    "empty": "ไม่พบแผนของหน่วยงานในกลุ่มนี้",
+    "logout": "ออกจากระบบ",
+    "back": "กลับหน้าภาพรวม",
+    "open": "เปิดหน้าความคืบหน้า",
+    "caption": "หน่วยงานในกลุ่ม เรียงตามหัวตารางที่เลือก",
+    "sorted_asc": "เรียงจากน้อยไปมาก",
+    "sorted_desc": "เรียงจากมากไปน้อย",
+    "sort": "เรียง",
+    "no_report": "ยังไม่มีการรายงาน",
+    "none_left": "ไม่มี",
+    "of_cells": "ช่อง",
+    "note": (
+        "ร้อยละของช่องมาตรการ × หน่วยงานที่รายงานว่าดำเนินการเสร็จเรียบร้อยแล้ว · "
+        "แตะชื่อหน่วยงานเพื่อดูความคืบหน้า (ดูอย่างเดียว)"
+    ),
+}
+# the overview's columns (key → header), as the page and the exports show them
+SUPERVISOR_COLUMNS = {
+    "name": "หน่วยงาน",
+    "deadline": "กำหนดส่ง",
+    "done": "รายงานเสร็จ",
+    "not_started": "มาตรการที่ยังไม่เริ่ม",
+    "memo": "บันทึกข้อความ",
+    "last_report": "รายงานล่าสุด",
+}
+SUPERVISOR_SHEET = "ภาพรวมหน่วยงาน"
+SUPERVISOR_EXPORT_HEADER = [
+    "รหัสหน่วยงาน",
+    "หน่วยงาน",
+    "อำเภอ",
+    "จังหวัด",
+    "กำหนดส่ง (เวลาประเทศไทย)",
+    "ช่องที่เสร็จ",
+    "ช่องทั้งหมด",
+    "รายงานเสร็จ (%)",
+    "มาตรการที่ยังไม่เริ่ม (จำนวน)",
+    "มาตรการที่ยังไม่เริ่ม (ข้อ)",
+    "บันทึกข้อความ",
+    "ฉบับที่",
+    "รายงานล่าสุด (เวลาประเทศไทย)",
+]
+MEMO_NOT_COMPILED = "ยังไม่ได้จัดทำ"
+
+
+def memo_with(position: str) -> str:
+    """A memo in review, held by the chain step of this position."""
+    return f"รอการพิจารณาของ{position}"
+
+
+def memo_state_label(state: str, position: str | None) -> str:
+    """Where an organisation's current memo stands, in the supervisor's overview."""
+    if state == "in_review" and position:
+        return memo_with(position)
+    return CHAIN_STATE.get(state, MEMO_NOT_COMPILED)
