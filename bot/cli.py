@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from bot import cli_evidence
 from core.config import ConfigError, load_settings
 from core.texts import chat as texts
 from core.texts import cli as cli_texts
@@ -332,6 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="load the demo plan and statuses (make run does this)")
     demo.add_argument("--statuses", action="store_true", help="also set the seed memo's statuses")
     demo.set_defaults(func=cmd_demo)
+    cli_evidence.register(sub)
     return parser
 
 

@@ -22,6 +22,7 @@ DEMO_ACCESS_TOKEN = "demo-channel-access-token-not-for-production"
 # would send content downloads to api.line.me too.
 REAL_API_URL = "https://api.line.me"
 REAL_DATA_API_URL = "https://api-data.line.me"
+MB = 1024 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -54,6 +55,9 @@ class Settings:
     login_link_ttl: int
     signing_key: str
     signing_key_derived: bool = False  # no ITABOT_SIGNING_KEY: derived from the channel secret
+    # Evidence sent from the phone (store/evidence.py): each organisation's share, and one file.
+    evidence_quota_bytes: int = 200 * MB
+    evidence_max_bytes: int = 20 * MB
 
     @property
     def on_real_platform(self) -> bool:
@@ -88,6 +92,14 @@ def _line_host(variable: str, real: str) -> str | None:
     return None if not value or value == real else value
 
 
+def _megabytes(variable: str, default: float) -> int:
+    value = os.environ.get(variable, "").strip()
+    try:
+        return int(float(value or default) * MB)
+    except ValueError:
+        raise ConfigError(f"{variable} must be a number of megabytes, not {value!r}") from None
+
+
 def load_settings() -> Settings:
     _load_dotenv()
     port = int(os.environ.get("PORT", "8000"))
@@ -107,4 +119,6 @@ def load_settings() -> Settings:
         # derived from the channel secret (fine for the demo; production warns at start).
         signing_key=signing_key or "itabot-links:" + secret,
         signing_key_derived=not signing_key,
+        evidence_quota_bytes=_megabytes("ITABOT_EVIDENCE_QUOTA_MB", 200),
+        evidence_max_bytes=_megabytes("ITABOT_EVIDENCE_MAX_MB", 20),
     )

@@ -1,6 +1,6 @@
 """The LINE simulator as a Flask app, from three blueprints: the Messaging API stand-in
 (`/v2/...`, simulator/line_api.py), the control API the chat page and tests use
-(`/sim/api/...`, simulator/control.py), and the chat page (`/`, simulator/chat_page.py)."""
+(`/sim/api/...`, simulator/control.py; photos and files users send, simulator/media.py), and the chat page (`/`, simulator/chat_page.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from simulator import chat_page, control, line_api, webhook
+from simulator import chat_page, control, line_api, media, webhook
 from simulator.context import (
     CONTROL_API_PREFIX,
     LINE_API_PREFIX,
@@ -58,6 +58,7 @@ def create_app(
     messaging_validator()  # read LINE's OpenAPI file now, not on the bot's first call
     app.register_blueprint(line_api.bp)
     app.register_blueprint(control.bp)
+    app.register_blueprint(media.bp)
     app.register_blueprint(chat_page.bp)
     app.register_error_handler(404, _not_found)
     app.register_error_handler(405, _not_allowed)

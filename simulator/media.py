@@ -1,0 +1,77 @@
+"""Photos and files that simulated users send (`/sim/api/users/<id>/image|images|file`): the
+content is kept for the Messaging API's content endpoint (GET /v2/bot/message/<id>/content,
+simulator/line_api.py) and the message goes to the bot as a signed webhook, as LINE does."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, jsonify, request
+
+from simulator import webhook
+from simulator.context import current_state, error
+from simulator.control import event_result, send_event, sim_user
+
+bp = Blueprint("media", __name__)
+
+MAX_SET = 20  # LINE sends at most 20 images at once
+
+
+def _keep(data: bytes, content_type: str) -> str:
+    """Keep content for the bot to download; returns the message id it is under."""
+    state = current_state()
+    message_id = webhook.new_message_id()
+    with state.lock:
+        state.contents[message_id] = (data, content_type)
+    return message_id
+
+
+@bp.post("/sim/api/users/<user_id>/image")
+def sim_image(user_id: str) -> Any:
+    """One image: the request body is the image."""
+    state = current_state()
+    user, err = sim_user(user_id)
+    if err:
+        return err
+    message_id = _keep(request.get_data(cache=True), request.mimetype or "image/jpeg")
+    event = webhook.image_event(user.user_id, message_id, state.issue_reply_token(user.user_id))
+    return event_result(send_event(event, user.user_id))
+
+
+@bp.post("/sim/api/users/<user_id>/images")
+def sim_images(user_id: str) -> Any:
+    """Several images sent at once (multipart, each an `image` part): one webhook each, all
+    marked with one imageSet {id, index, total}, as LINE sends them."""
+    state = current_state()
+    user, err = sim_user(user_id)
+    if err:
+        return err
+    parts = request.files.getlist("image")
+    if not 2 <= len(parts) <= MAX_SET:
+        return error(400, f"send 2 to {MAX_SET} images as `image` parts")
+    set_id = webhook.new_image_set_id()
+    results = []
+    for index, part in enumerate(parts, start=1):
+        message_id = _keep(part.read(), part.mimetype or "image/jpeg")
+        image_set = {"id": set_id, "index": index, "total": len(parts)}
+        token = state.issue_reply_token(user.user_id)
+        sent = send_event(webhook.image_event(user.user_id, message_id, token, image_set), user_id)
+        results.append({"status": sent.status, "eventId": sent.event["webhookEventId"]})
+    return jsonify({"imageSet": set_id, "events": results})
+
+
+@bp.post("/sim/api/users/<user_id>/file")
+def sim_file(user_id: str) -> Any:
+    """A file: the request body is the file, `?name=` its name."""
+    state = current_state()
+    user, err = sim_user(user_id)
+    if err:
+        return err
+    name = request.args.get("name", "").strip()
+    if not name:
+        return error(400, "name is required")
+    data = request.get_data(cache=True)
+    message_id = _keep(data, request.mimetype or "application/octet-stream")
+    token = state.issue_reply_token(user.user_id)
+    event = webhook.file_event(user.user_id, message_id, name, len(data), token)
+    return event_result(send_event(event, user.user_id))
