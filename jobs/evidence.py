@@ -56,44 +56,48 @@ def fetch(org: str, user_id: str, batch: str, message_id: str, file_name: str) -
     except evidence_files.Refused:
         refusal = texts.refused_type(file_name)
         return _refuse(settings, plan, batch, message_id, user_id, refusal)
-    blobs = blob_store(settings)
     try:
-        _store(settings, blobs, org, message_id, prepared)
+        item = keep(
+            settings,
+            org,
+            message_id,
+            prepared,
+            division=person.division,
+            by=(user_id, person.name),
+            file_name=file_name,
+            batch=batch,
+            source=texts.source_file(file_name) if file_name else texts.SOURCE_PHOTO,
+        )
     except QuotaFull as full:
         refusal = texts.quota_full(full.quota)
         return _refuse(settings, plan, batch, message_id, user_id, refusal)
-    name = file_name_for(file_name, message_id, prepared.content_type)
-    item = records.Item(
-        id=message_id,
-        division=person.division,
-        by=user_id,
-        by_name=person.name,
-        at=datetime.now(UTC).isoformat(timespec="seconds"),
-        file_name=name,
-        content_type=prepared.content_type,
-        size=len(prepared.data),
-        thumb=prepared.thumb is not None,
-        batch=batch,
-        event=batch,
-        source=texts.source_file(file_name) if file_name else texts.SOURCE_PHOTO,
-    )
     landed = records.land(r, org, batch, message_id, item)
-    if landed.missing or (landed.duplicate and records.get(r, org, message_id) is None):
-        _delete(blobs, org, message_id)  # the question expired, or the item was undone since
+    if landed.missing:  # the batch expired: nothing is waiting for the file any more
+        _delete(blob_store(settings), org, message_id)
         return "dropped"
+    if landed.duplicate:  # this job ran before (its worker was lost after landing)
+        return "landed before"
     _confirm(settings, plan, batch, user_id, person.division, landed)
     return "attached" if landed.attached else "waiting for the measure"
 
 
-def _store(
+def keep(
     settings: Settings,
-    blobs: EvidenceStore,
     org: str,
     item_id: str,
     prepared: evidence_files.Prepared,
-) -> None:
-    """The file and its thumbnail, both within the quota, or neither."""
-    limit = quota(settings, org)
+    *,
+    division: str,
+    by: tuple[str, str],
+    file_name: str,
+    source: str,
+    batch: str = "",
+    note: str = "",
+    measure: str = "",
+) -> records.Item:
+    """Store the file and its thumbnail, both within the quota or neither (QuotaFull), and
+    describe it; `by` is (user id, name). Attaching it is the caller's (land, or add)."""
+    blobs, limit = blob_store(settings), quota(settings, org)
     blobs.put(org, item_id, prepared.data, prepared.content_type, quota=limit)
     if prepared.thumb is not None:
         try:
@@ -101,6 +105,22 @@ def _store(
         except QuotaFull:
             blobs.delete(org, item_id)
             raise
+    return records.Item(
+        id=item_id,
+        division=division,
+        by=by[0],
+        by_name=by[1],
+        at=datetime.now(UTC).isoformat(timespec="seconds"),
+        file_name=file_name_for(file_name, item_id, prepared.content_type),
+        content_type=prepared.content_type,
+        size=len(prepared.data),
+        measure=measure,
+        note=note[:500],
+        thumb=prepared.thumb is not None,
+        batch=batch,
+        event=batch,
+        source=source,
+    )
 
 
 def _delete(blobs: EvidenceStore, org: str, item_id: str) -> None:
