@@ -4,6 +4,7 @@ simulator/line_api.py) and the message goes to the bot as a signed webhook, as L
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -26,16 +27,24 @@ def _keep(data: bytes, content_type: str) -> str:
     return message_id
 
 
-@bp.post("/sim/api/users/<user_id>/image")
-def sim_image(user_id: str) -> Any:
-    """One image: the request body is the image."""
+def _send(user_id: str, data: bytes, content_type: str, event: Callable[..., dict]) -> Any:
+    """Keep the content, then send `event(user id, message id, reply token)` as a webhook."""
     state = current_state()
     user, err = sim_user(user_id)
     if err:
         return err
-    message_id = _keep(request.get_data(cache=True), request.mimetype or "image/jpeg")
-    event = webhook.image_event(user.user_id, message_id, state.issue_reply_token(user.user_id))
-    return event_result(send_event(event, user.user_id))
+    message_id = _keep(data, content_type)
+    sent = send_event(
+        event(user.user_id, message_id, state.issue_reply_token(user.user_id)), user_id
+    )
+    return event_result(sent)
+
+
+@bp.post("/sim/api/users/<user_id>/image")
+def sim_image(user_id: str) -> Any:
+    """One image: the request body is the image."""
+    data = request.get_data(cache=True)
+    return _send(user_id, data, request.mimetype or "image/jpeg", webhook.image_event)
 
 
 @bp.post("/sim/api/users/<user_id>/images")
@@ -63,15 +72,12 @@ def sim_images(user_id: str) -> Any:
 @bp.post("/sim/api/users/<user_id>/file")
 def sim_file(user_id: str) -> Any:
     """A file: the request body is the file, `?name=` its name."""
-    state = current_state()
-    user, err = sim_user(user_id)
-    if err:
-        return err
     name = request.args.get("name", "").strip()
     if not name:
         return error(400, "name is required")
     data = request.get_data(cache=True)
-    message_id = _keep(data, request.mimetype or "application/octet-stream")
-    token = state.issue_reply_token(user.user_id)
-    event = webhook.file_event(user.user_id, message_id, name, len(data), token)
-    return event_result(send_event(event, user.user_id))
+
+    def event(user: str, message_id: str, token: str) -> dict:
+        return webhook.file_event(user, message_id, name, len(data), token)
+
+    return _send(user_id, data, request.mimetype or "application/octet-stream", event)

@@ -8,7 +8,6 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -16,7 +15,7 @@ from pypdf import PdfReader
 
 from store import evidence_records
 from tests import sample_files
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
+from tests.browser import launched
 from tests.helpers import itabot, join, login_link, report, signed_in, wait_until
 
 ORG = "naphu"
@@ -25,14 +24,8 @@ DIVISION = "กองคลัง"
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} missing: run scripts/ensure-chromium.sh")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    with launched() as chromium:
         yield chromium
-        chromium.close()
 
 
 def staff_with_evidence(sim, rdb, files: list[tuple[str, bytes, str]]) -> str:
