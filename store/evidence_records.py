@@ -43,6 +43,7 @@ class Item:
     batch: str = ""
     event: str = ""
     source: str = ""
+    seq: int = 0  # set when attached: the history entry's id
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), ensure_ascii=False)
@@ -74,8 +75,9 @@ local function attach(rec, measure, undo, depth)
   rec.measure = measure
   local cell = measure .. '|' .. rec.division
   local held = held_status(KEYS[2], cell)
-  redis.call('HSET', KEYS[1], rec.id, cjson.encode(rec))
   local seq = redis.call('INCR', KEYS[4])
+  rec.seq = seq  -- the order items were attached in: that of the history
+  redis.call('HSET', KEYS[1], rec.id, cjson.encode(rec))
   redis.call('RPUSH', KEYS[3], cjson.encode({id=seq, at=rec.at, by=rec.by, by_name=rec.by_name,
     cell=cell, old=held, new=held, note=rec.file_name, source=rec.source, event=rec.event,
     kind='evidence', item=rec.id}))
@@ -279,7 +281,7 @@ def get(r: redis.Redis, org: str, item_id: str) -> Item | None:
 def all_items(r: redis.Redis, org: str) -> list[Item]:
     """Every attached item, oldest first."""
     items = [Item.from_json(raw) for raw in r.hvals(key(org, "evidence"))]
-    return sorted(items, key=lambda item: (item.at, item.id))
+    return sorted(items, key=lambda item: item.seq)
 
 
 def of_cell(r: redis.Redis, org: str, measure: str, division: str) -> list[Item]:

@@ -135,7 +135,7 @@ def test_undo_removes_the_last_attachment(sim, rdb, staff, settings):
     assert evidence.blob_store(settings).get(ORG, second.id) is None
     kinds = [e.get("kind") for e in evidence_records.status.history(rdb, ORG, limit=1)]
     assert kinds == ["evidence-undo"]
-    # the status report stays until a further ยกเลิก
+    # each photo was a batch of its own: the next ยกเลิก removes the one before
     assert "ยกเลิกหลักฐาน" in last_word(sim, staff, "ยกเลิก")[-1]["message"]["text"]
     assert items(rdb) == []
 
@@ -197,3 +197,19 @@ def test_once_the_quota_is_reached_evidence_gets_a_clear_answer_and_nothing_is_s
     settle(rdb)
     assert len(items(rdb)) == 1 and usage(settings) == used
     assert len(sim.messages(staff)) == before + 3
+
+
+def test_the_simulators_image_sets_and_files_are_webhooks_as_lines_schema_has_them(sim):
+    from simulator.schema import webhook_validator
+
+    user = sim.create_user("ผู้ทดสอบ")
+    sim.send_images(user, [sample_files.jpeg(), sample_files.png()], "image/jpeg")
+    sim.send_file(user, sample_files.pdf(), "คำสั่ง.pdf", "application/pdf")
+    sent = sim.events(user)
+    assert [e["event"]["message"]["type"] for e in sent] == ["image", "image", "file"]
+    sets = [e["event"]["message"]["imageSet"] for e in sent[:2]]
+    assert sets[0]["id"] == sets[1]["id"] and [s["index"] for s in sets] == [1, 2]
+    assert sent[2]["event"]["message"]["fileSize"] == len(sample_files.pdf())
+    for event in sent:
+        body = {"destination": "U" + "0" * 32, "events": [event["event"]]}
+        assert webhook_validator().validate("CallbackRequest", body) == []
