@@ -1,6 +1,7 @@
-"""Evidence on the admin pages and in the ITA evidence export: the progress page's counts, a
-cell's page in Chromium (thumbnails, sender, time; remove and upload through its forms), and
-the ZIP whose index lists every item and whose every file opens."""
+"""Evidence on the admin pages, in the ITA evidence export and in the memo: the progress
+page's counts, a cell's page in Chromium (thumbnails, sender, time; remove and upload through
+its forms), the ZIP whose index lists every item and whose every file opens, and the memo's
+annex when the plan asks for it."""
 
 from __future__ import annotations
 
@@ -16,7 +17,17 @@ from pypdf import PdfReader
 from store import evidence_records
 from tests import sample_files
 from tests.browser import launched
-from tests.helpers import itabot, join, login_link, report, signed_in, wait_until
+from tests.helpers import (
+    SEED_PLAN,
+    compile_memo,
+    itabot,
+    join,
+    login_link,
+    report,
+    signed_in,
+    wait_until,
+)
+from tests.pdf_text import pdf_lines
 
 ORG = "naphu"
 DIVISION = "กองคลัง"
@@ -171,3 +182,45 @@ def test_the_zip_index_lists_every_item_and_every_file_in_it_opens(sim, rdb, web
             for name in listed:
                 opens(name, archive.read(name))
                 assert name.split("/", 1)[1] in index or name in index
+
+
+def memo_files(rb, version: int) -> tuple[bytes, str, bytes]:
+    """A version's PDF, the PDF's text, and its DOCX."""
+    from store import versions
+
+    pdf = versions.read_file(rb, ORG, version, "pdf")
+    docx = versions.read_file(rb, ORG, version, "docx")
+    return pdf, "\n".join(line.text for line in pdf_lines(pdf)), docx
+
+
+def test_the_annex_is_in_the_memo_when_the_plan_asks_for_it_and_not_otherwise(
+    sim, rdb, settings, tmp_path
+):
+    from store.db import connect_binary
+
+    files = [
+        ("", sample_files.jpeg(), "image/jpeg"),
+        ("คำสั่ง.pdf", sample_files.pdf(), "application/pdf"),
+    ]
+    staff_with_evidence(sim, rdb, files)
+    rb = connect_binary(settings.redis_url)
+    _pdf, text, docx = memo_files(rb, compile_memo())
+    assert "ภาคผนวก" not in text and "คำสั่ง.pdf" not in text
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        assert "ภาคผนวก" not in archive.read("word/document.xml").decode("utf-8")
+
+    with_annex = tmp_path / "plan.yaml"
+    with_annex.write_text(
+        SEED_PLAN.read_text(encoding="utf-8") + "\nevidence:\n  memo_annex: true\n",
+        encoding="utf-8",
+    )
+    itabot("plan", "load", str(with_annex))
+    pdf, text, docx = memo_files(rb, compile_memo())
+    assert "ภาคผนวก หลักฐานการดำเนินการ" in text
+    annex = "".join(text[text.index("ภาคผนวก หลักฐานการดำเนินการ") :].split())
+    assert "คำสั่ง.pdf" in annex and "กองคลัง·ส่งโดยสมศรีการเงิน" in annex, annex
+    assert sum(len(page.images) for page in PdfReader(io.BytesIO(pdf)).pages) >= 1  # the thumbnail
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+        assert "ภาคผนวก หลักฐานการดำเนินการ" in body and "คำสั่ง.pdf" in body
+        assert any(name.startswith("word/media/") for name in archive.namelist())

@@ -133,3 +133,12 @@ SOURCE_PHOTO = "รูปภาพที่ส่งใน LINE"
 
 def source_file(file_name: str) -> str:
     return f"ไฟล์ “{file_name}” ที่ส่งใน LINE"
+
+
+# -- the memo's annex (jobs/memo/annex.py) ---------------------------------------------------
+ANNEX_HEADING = "ภาคผนวก หลักฐานการดำเนินการ"
+ANNEX_EMPTY = "ยังไม่มีหลักฐาน"
+
+
+def annex_sender(division: str, name: str) -> str:
+    return f"{division} · ส่งโดย {name}" if name else division
