@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from bot import cli_org, cli_supervisor, line_setup
+from bot import cli_evidence, cli_org, cli_supervisor, line_setup
 from core.config import ConfigError, load_settings
 from core.texts import chat as texts
 from core.texts import cli as cli_texts
@@ -351,6 +351,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--statuses", action="store_true", help="also set the seed memo's statuses")
     cli_org.register(command, sub)
     cli_supervisor.register(command, sub)
+    cli_evidence.register(sub)
     return parser
 
 

@@ -22,6 +22,7 @@ DEMO_ACCESS_TOKEN = "demo-channel-access-token-not-for-production"
 # would send content downloads to api.line.me too.
 REAL_API_URL = "https://api.line.me"
 REAL_DATA_API_URL = "https://api-data.line.me"
+MB = 1024 * 1024
 
 
 class ConfigError(RuntimeError):
@@ -58,6 +59,9 @@ class Settings:
     # (core/crypto.py). Without it no credentials can be stored, and a store that holds some
     # makes the web app and the worker refuse to start (store/channels.py:check_master_key).
     master_key: str | None = None
+    # Evidence sent from the phone (store/evidence.py): each organisation's share, and one file.
+    evidence_quota_bytes: int = 200 * MB
+    evidence_max_bytes: int = 20 * MB
 
     @property
     def on_real_platform(self) -> bool:
@@ -92,6 +96,14 @@ def _line_host(variable: str, real: str) -> str | None:
     return None if not value or value == real else value
 
 
+def _megabytes(variable: str, default: float) -> int:
+    value = os.environ.get(variable, "").strip()
+    try:
+        return int(float(value or default) * MB)
+    except ValueError:
+        raise ConfigError(f"{variable} must be a number of megabytes, not {value!r}") from None
+
+
 def load_settings() -> Settings:
     _load_dotenv()
     port = int(os.environ.get("PORT", "8000"))
@@ -112,4 +124,6 @@ def load_settings() -> Settings:
         signing_key=signing_key or "itabot-links:" + secret,
         signing_key_derived=not signing_key,
         master_key=os.environ.get("ITABOT_MASTER_KEY", "").strip() or None,
+        evidence_quota_bytes=_megabytes("ITABOT_EVIDENCE_QUOTA_MB", 200),
+        evidence_max_bytes=_megabytes("ITABOT_EVIDENCE_MAX_MB", 20),
     )

@@ -40,6 +40,7 @@ class PostbackKind(StrEnum):
     STATUS = "st"  # set a measure's status
     ASK = "ask"  # answer the bot's "which measure did you mean?"
     REVIEW = "rv"  # a reviewer's decision on a memo version
+    EVIDENCE = "ev"  # answer "which measure is this evidence of?"
 
 
 class InviteKind(StrEnum):

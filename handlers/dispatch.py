@@ -1,7 +1,8 @@
 """The registry of what each LINE event does, and the dispatcher that walks it.
 
 As in python-telegram-bot's Application, each kind of input is registered once, at the end
-of this module: an event type → its handler (EVENTS); a typed text → the handler of its
+of this module: an event type → its handler (EVENTS); a message by its type (MESSAGES: text,
+image and file, handlers/evidence.py for the last two); a typed text → the handler of its
 command words (core/texts/chat.py CMD_*; OPEN_COMMANDS, COMMANDS), of what the bot is
 waiting for from the person (CONVERSATIONS), or else of the sender's role; a button's
 postback kind (core.values.PostbackKind) → its handler (POSTBACKS). A handler gets the
@@ -23,8 +24,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.texts import chat as texts
+from core.texts import evidence as evidence_texts
 from core.values import PostbackKind
-from handlers import first_contact, join, overview, postback, report, review, web_login
+from handlers import evidence, first_contact, join, overview, postback, report, review, web_login
 from handlers.context import Context
 from line import messages as m
 from store import events
@@ -104,10 +106,16 @@ def on_message(ctx: Context, event: dict[str, Any]) -> None:
     message = event.get("message")
     if not isinstance(message, dict):
         return
-    if message.get("type") == "text" and isinstance(message.get("text"), str):
-        on_text(ctx, message["text"])
+    handler = MESSAGES.get(message.get("type")) if isinstance(message.get("type"), str) else None
+    if handler is not None:
+        handler(ctx, message)
     elif ctx.person:
-        ctx.reply(m.text(texts.TEXT_ONLY))
+        ctx.reply(m.text(evidence_texts.ONLY_FILES))
+
+
+def on_text_message(ctx: Context, message: dict[str, Any]) -> None:
+    if isinstance(message.get("text"), str):
+        on_text(ctx, message["text"])
 
 
 def on_text(ctx: Context, raw: str) -> None:
@@ -177,6 +185,14 @@ EVENTS: dict[str, EventHandler] = {
     "delivery": ignore,
 }
 
+# A message event by its message's type; other types (video, audio, stickers, locations) get
+# a note of what the bot takes.
+MESSAGES: dict[str, EventHandler] = {
+    "text": on_text_message,
+    "image": evidence.on_image,
+    "file": evidence.on_file,
+}
+
 # Open to anyone, registered or not.
 OPEN_COMMANDS = (Command(texts.CMD_REGISTER, join.register, argument=True),)
 
@@ -199,4 +215,5 @@ POSTBACKS: dict[str, PostbackHandler] = {
     PostbackKind.STATUS: report.tap_status,
     PostbackKind.ASK: report.tap_ask,
     PostbackKind.REVIEW: review.tap,
+    PostbackKind.EVIDENCE: evidence.tap,
 }

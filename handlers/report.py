@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from core.texts import chat as texts
 from core.values import STATUSES, PostbackKind
-from handlers import postback
+from handlers import evidence, postback
 from handlers.context import Context
 from handlers.parse import MeasureRef, ParsedReport, parse_report
 from line import messages as m
@@ -243,6 +243,9 @@ def undo(ctx: Context, source: str) -> None:
         return
     if not result.applied:
         ctx.reply(m.text(texts.NOTHING_TO_UNDO))
+        return
+    if result.removed:  # the last change was evidence attached
+        ctx.reply(m.text(evidence.undone(ctx, result.removed), [m.qr_message(texts.QR_REPORT)]))
         return
     lines = [
         (mid, _title(plan.measure(mid)) if plan.measure(mid) else "", s)

@@ -10,6 +10,7 @@ from core.config import load_settings
 from core.thai import thai_date
 from handlers import review_notifications as chain_jobs
 from jobs.memo import MemoInput, StepRecord, render_memo
+from jobs.memo.annex import annex_of
 from store import plans, versions
 from store import status as status_store
 from store.db import connect, connect_binary
@@ -50,6 +51,7 @@ def memo_input(
         notes={m.id: matrix.notes(m.id) for m in plan.measures},
         chain=steps,
         final=final,
+        annex=annex_of(plan),
     )
 
 

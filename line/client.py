@@ -44,6 +44,14 @@ def _api(host: str | None, token: str) -> Any:
     return MessagingApi(ApiClient(Configuration(host=host, access_token=token)))
 
 
+@functools.cache
+def _blob(host: str | None, token: str) -> Any:
+    # The content API lives on its own host (api-data.line.me); None lets the SDK pick it.
+    from linebot.v3.messaging import ApiClient, Configuration, MessagingApiBlob
+
+    return MessagingApiBlob(ApiClient(Configuration(host=host, access_token=token)))
+
+
 def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
     from linebot.v3.messaging import ApiException
 
@@ -60,6 +68,14 @@ class LineClient:
     def __init__(self, settings: Settings, token: str | None = None):
         self.token = token or settings.access_token  # also for the rich menu's own clients
         self._api = _api(settings.line_api_url, self.token)
+        self._blob = _blob(settings.line_data_api_url, self.token)
+
+    def content(self, message_id: str) -> tuple[bytes, str]:
+        """The bytes and content type of an image or file a user sent (LINE keeps them for a
+        limited time: fetch at once)."""
+        response = _call(self._blob.get_message_content_with_http_info, message_id)
+        headers = response.headers or {}
+        return bytes(response.data or b""), str(headers.get("Content-Type") or "")
 
     def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> None:
         from linebot.v3.messaging import ReplyMessageRequest

@@ -1,7 +1,7 @@
 """The LINE simulator as a Flask app, from four blueprints: the Messaging API stand-in
 (`/v2/...`, simulator/line_api.py), the control API the chat page and tests use
-(`/sim/api/...`, simulator/control.py, its channels in simulator/channels_api.py), and the
-chat page (`/`, simulator/chat_page.py)."""
+(`/sim/api/...`, simulator/control.py, its channels in simulator/channels_api.py, photos and
+files users send in simulator/media.py), and the chat page (`/`, simulator/chat_page.py)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from typing import Any
 
 from flask import Flask, request
 
-from simulator import channel_settings, channels_api, chat_page, control, line_api
+from simulator import channel_settings, channels_api, chat_page, control, line_api, media
 from simulator.context import (
     CONTROL_API_PREFIX,
     LINE_API_PREFIX,
@@ -56,6 +56,7 @@ def create_app(
     app.register_blueprint(line_api.bp)
     app.register_blueprint(control.bp)
     app.register_blueprint(channels_api.bp)
+    app.register_blueprint(media.bp)
     app.register_blueprint(chat_page.bp)
     app.register_blueprint(channel_settings.blueprint)  # bot info, webhook endpoint and test, font
     app.register_error_handler(404, _not_found)

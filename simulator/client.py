@@ -121,6 +121,35 @@ class SimulatorClient:
         response.raise_for_status()
         return response.json()["status"]
 
+    def send_images(
+        self, user_id: str, images: list[bytes], content_type: str = "image/jpeg"
+    ) -> list[int]:
+        """Several images at once: LINE sends one webhook each, marked as one imageSet."""
+        files = [("image", (f"{i}.jpg", data, content_type)) for i, data in enumerate(images)]
+        response = self._http.post(
+            self._url(f"/users/{user_id}/images"), files=files, timeout=_TIMEOUT
+        )
+        response.raise_for_status()
+        return [event["status"] for event in response.json()["events"]]
+
+    def send_file(
+        self,
+        user_id: str,
+        data: bytes,
+        file_name: str,
+        content_type: str = "application/octet-stream",
+    ) -> int:
+        """A file message (fileName, fileSize); the bot downloads it like an image."""
+        response = self._http.post(
+            self._url(f"/users/{user_id}/file"),
+            params={"name": file_name},
+            data=data,
+            headers={"Content-Type": content_type},
+            timeout=_TIMEOUT,
+        )
+        response.raise_for_status()
+        return response.json()["status"]
+
     def send_raw(
         self,
         body: bytes,

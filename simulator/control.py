@@ -157,23 +157,6 @@ def sim_unfollow(user_id: str) -> Any:
     return event_result(send_event(webhook.unfollow_event(user.line_id), user.user_id))
 
 
-@bp.post("/sim/api/users/<user_id>/image")
-def sim_image(user_id: str) -> Any:
-    state = current_state()
-    user, err = sim_user(user_id)
-    if err:
-        return err
-    message_id = webhook.new_message_id()
-    with state.lock:
-        state.contents[message_id] = (
-            request.get_data(cache=True),
-            request.mimetype or "image/jpeg",
-            user.channel,
-        )
-    event = webhook.image_event(user.line_id, message_id, state.issue_reply_token(user.user_id))
-    return event_result(send_event(event, user.user_id))
-
-
 @bp.get("/sim/api/users/<user_id>/messages")
 def sim_messages(user_id: str) -> Any:
     state = current_state()

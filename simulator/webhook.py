@@ -87,7 +87,11 @@ def text_event(user_id: str, text: str, reply_token: str) -> dict[str, Any]:
     return event
 
 
-def image_event(user_id: str, message_id: str, reply_token: str) -> dict[str, Any]:
+def image_event(
+    user_id: str, message_id: str, reply_token: str, image_set: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """An image message; `image_set` ({id, index, total}) when it is one of several sent at
+    once, as LINE marks them."""
     event = _event("message", user_id, reply_token)
     event["message"] = {
         "id": message_id,
@@ -95,7 +99,27 @@ def image_event(user_id: str, message_id: str, reply_token: str) -> dict[str, An
         "contentProvider": {"type": "line"},
         "quoteToken": new_quote_token(),
     }
+    if image_set:
+        event["message"]["imageSet"] = dict(image_set)
     return event
+
+
+def file_event(
+    user_id: str, message_id: str, file_name: str, file_size: int, reply_token: str
+) -> dict[str, Any]:
+    """A file message (LINE's FileMessageContent: fileName and fileSize, no quote token)."""
+    event = _event("message", user_id, reply_token)
+    event["message"] = {
+        "id": message_id,
+        "type": "file",
+        "fileName": file_name,
+        "fileSize": file_size,
+    }
+    return event
+
+
+def new_image_set_id() -> str:
+    return secrets.token_hex(16).upper()
 
 
 def postback_event(

@@ -131,6 +131,13 @@ class Reminders(_Strict):
         return time(int(hours), int(minutes))
 
 
+class Evidence(_Strict):
+    """Photos and files sent as evidence (optional block; both off by default)."""
+
+    keep_exif: bool = False  # keep the photos' EXIF data (GPS included); default: dropped
+    memo_annex: bool = False  # the memo's annex "ภาคผนวก หลักฐานการดำเนินการ"
+
+
 class Plan(_Strict):
     org: Org
     memo: Memo
@@ -140,6 +147,7 @@ class Plan(_Strict):
     deadline: datetime
     reminders: Reminders = Field(default_factory=Reminders)
     timezone: str = "Asia/Bangkok"
+    evidence: Evidence = Field(default_factory=Evidence)
 
     @field_validator("deadline", mode="before")
     @classmethod

@@ -23,6 +23,16 @@ from store.plan_schema import Plan
 
 UNDO_DEPTH = 20
 
+# held_status(status hash, cell): the status a cell holds (history entries that change no
+# status, such as evidence attached, record it as both old and new).
+HELD_LUA = """
+local function held_status(hash, cell)
+  local raw = redis.call('HGET', hash, cell)
+  if raw then return cjson.decode(raw).s end
+  return 'not_started'
+end
+"""
+
 # KEYS: status hash, history list, history seq, undo list, event mark (or "" for none)
 # ARGV: event_mark_ttl, undo_depth, group_json, then per cell: field, cell_json
 # With group.skip_same, a cell that already holds the status (and the note, when one is given)
@@ -69,10 +79,14 @@ if #same == 0 then same = cjson.decode('[]') end
 return cjson.encode({applied=true, old=old, same=same})
 """
 
-# Undo the user's last change group where the cells still hold what the user set.
-# KEYS: status hash, history list, history seq, undo list, event mark (or "")
+# Undo the user's last change group where the cells still hold what the user set; a group of
+# evidence (store/evidence_records.py) takes its items off their cells (returned in `removed`,
+# so that the caller deletes their files).
+# KEYS: status hash, history list, history seq, undo list, event mark (or ""), evidence hash
 # ARGV: event_mark_ttl, at, source, event
-_UNDO = """
+_UNDO = (
+    HELD_LUA
+    + """
 if KEYS[5] ~= '' then
   if redis.call('SET', KEYS[5], '1', 'NX', 'EX', tonumber(ARGV[1])) == false then
     return cjson.encode({applied=false, duplicate=true})
@@ -83,7 +97,7 @@ if not raw then return cjson.encode({applied=false}) end
 local group = cjson.decode(raw)
 local restored = {}
 local skipped = {}
-for _, c in ipairs(group.changes) do
+for _, c in ipairs(group.changes or {}) do
   local now = redis.call('HGET', KEYS[1], c.cell)
   if now == c.new then
     local cur = cjson.decode(c.new)
@@ -102,8 +116,24 @@ for _, c in ipairs(group.changes) do
     table.insert(skipped, c.cell)
   end
 end
-return cjson.encode({applied=true, restored=restored, skipped=skipped})
+local removed = {}
+for _, id in ipairs(group.items or {}) do
+  local raw = redis.call('HGET', KEYS[6], id)
+  if raw then
+    local rec = cjson.decode(raw)
+    local cell = rec.measure .. '|' .. rec.division
+    local held = held_status(KEYS[1], cell)
+    redis.call('HDEL', KEYS[6], id)
+    local seq = redis.call('INCR', KEYS[3])
+    redis.call('RPUSH', KEYS[2], cjson.encode({id=seq, at=ARGV[2], by=rec.by, by_name=rec.by_name,
+      cell=cell, old=held, new=held, note=rec.file_name, source=ARGV[3], event=ARGV[4],
+      kind='evidence-undo', item=id}))
+    table.insert(removed, raw)
+  end
+end
+return cjson.encode({applied=true, restored=restored, skipped=skipped, removed=removed})
 """
+)
 
 
 @dataclass(frozen=True)
@@ -320,6 +350,7 @@ class UndoResult:
     duplicate: bool = False
     restored: list[tuple[str, str, str]] = field(default_factory=list)  # measure, division, status
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # evidence records (JSON) taken off
 
 
 def undo_last(
@@ -338,6 +369,7 @@ def undo_last(
         key(org, "history-seq"),
         key(org, "undo", user_id),
         key(org, "event", event_id) if event_id else "",
+        key(org, "evidence"),
     ]
     result = json.loads(
         r.eval(
@@ -353,7 +385,7 @@ def undo_last(
 
     restored = [(*split(item["cell"]), item["status"]) for item in result.get("restored") or []]
     skipped = [split(cell) for cell in result.get("skipped") or []]
-    return UndoResult(True, False, restored, skipped)
+    return UndoResult(True, False, restored, skipped, list(result.get("removed") or []))
 
 
 def history(r: redis.Redis, org: str, *, limit: int | None = None) -> list[dict[str, Any]]:

@@ -4,7 +4,12 @@ every page on a phone must pass (no sideways scrolling, tap targets of 44 px).""
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -80,3 +85,19 @@ def assert_tappable(page) -> None:
 def assert_phone_page(page, width: int = 390) -> None:
     assert_fits(page, width)
     assert_tappable(page)
+
+
+@contextlib.contextmanager
+def launched() -> Iterator:
+    """Debian's Chromium through Playwright, for a test module's `browser` fixture (skips the
+    module when Chromium is missing)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} missing: run scripts/ensure-chromium.sh")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

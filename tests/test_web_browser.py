@@ -48,7 +48,7 @@ def test_admin_watches_progress_filters_history_and_exports(sim, web, page):
     assert page.locator("h1").inner_text() == "ความคืบหน้าการดำเนินการตามมาตรการ"
     headers = page.locator("#matrix thead th").all_inner_texts()
     assert headers[1:6] == ["สำนักปลัด", "กองคลัง", "กองช่าง", "กองสาธารณสุข", "กองสวัสดิการสังคม"]
-    assert cell(page, "1", "กองช่าง").inner_text().strip() == "ยังไม่เริ่ม"
+    assert cell(page, "1", "กองช่าง").locator(".pill").inner_text().strip() == "ยังไม่เริ่ม"
 
     # a change made in LINE shows on the page
     report(sim, works, "ข้อ 1 เสร็จแล้ว ตรวจสอบในเว็บไซต์ของหน่วยงาน")

@@ -10,7 +10,7 @@ from flask import Blueprint, redirect, url_for
 from bot.services import services
 from bot.web.page import PageContext, render, signed_in
 from bot.web.progress_view import progress_view
-from store import people
+from store import evidence_records, people
 from store import status as status_store
 
 bp = Blueprint("progress", __name__)
@@ -30,5 +30,6 @@ def page(ctx: PageContext) -> Any:
         status_store.read_matrix(r, ctx.plan),
         people.all_people(r, ctx.org),
         datetime.now(UTC),
+        evidence_records.counts(r, ctx.org),
     )
     return render(ctx, "progress.html", "progress", view=view, refresh=True)

@@ -25,6 +25,7 @@ class CellView:
     note: str | None = None
     by_name: str | None = None
     at: str = ""
+    evidence: int = 0  # items of evidence attached
 
 
 @dataclass
@@ -66,7 +67,7 @@ class ProgressView:
     no_staff: list[str] = field(default_factory=list)
 
 
-def _cell(plan: Plan, matrix: Matrix, measure: Measure, division: str) -> CellView:
+def _cell(plan: Plan, matrix: Matrix, measure: Measure, division: str, evidence: dict) -> CellView:
     if division not in measure.owners:
         return CellView(False)
     cell = matrix.cell(measure.id, division)
@@ -78,10 +79,11 @@ def _cell(plan: Plan, matrix: Matrix, measure: Measure, division: str) -> CellVi
         cell.note,
         cell.by_name,
         short_datetime(cell.at, plan.tz),
+        evidence.get((measure.id, division), 0),
     )
 
 
-def _row(plan: Plan, matrix: Matrix, measure: Measure) -> MeasureRow:
+def _row(plan: Plan, matrix: Matrix, measure: Measure, evidence: dict) -> MeasureRow:
     status = matrix.measure_status(measure.id)
     done = sum(1 for s in matrix.division_statuses(measure.id).values() if s == DONE)
     return MeasureRow(
@@ -89,7 +91,7 @@ def _row(plan: Plan, matrix: Matrix, measure: Measure) -> MeasureRow:
         texts.measure_ref(measure.id),
         measure.title,
         measure.short_title or measure.title,
-        [_cell(plan, matrix, measure, division) for division in plan.divisions],
+        [_cell(plan, matrix, measure, division, evidence) for division in plan.divisions],
         status,
         texts.STATUS_LABEL[status],
         texts.STATUS_SHORT[status],
@@ -120,9 +122,14 @@ def _pending(
 
 
 def progress_view(
-    plan: Plan, matrix: Matrix, everyone: list[Person], now: datetime
+    plan: Plan,
+    matrix: Matrix,
+    everyone: list[Person],
+    now: datetime,
+    evidence: dict[tuple[str, str], int] | None = None,
 ) -> ProgressView:
-    rows = [_row(plan, matrix, measure) for measure in plan.measures]
+    """`evidence`: the number of evidence items per (measure, division)."""
+    rows = [_row(plan, matrix, measure, evidence or {}) for measure in plan.measures]
     owned = [cell for row in rows for cell in row.cells if cell.owner]
     score = sum(matrix.progress(measure.id) for measure in plan.measures)
     staff = _staff_names(everyone)

@@ -249,7 +249,6 @@ def review_nudge(version: int, days: int) -> str:
 
 
 # -- the event handlers' sentences (handlers/)
-TEXT_ONLY = "ขออภัยครับ ระบบรับเฉพาะข้อความตัวอักษร กรุณาพิมพ์หรือแตะปุ่ม"
 OVERVIEW_TITLE = "ภาพรวมความคืบหน้ามาตรการ ITA"
 
 

@@ -24,6 +24,8 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
+from jobs.memo.annex import add_to_docx
+
 FONT = "TH SarabunPSK"
 # TH SarabunPSK has no ballot boxes; name a font every Windows has (LibreOffice maps it to
 # DejaVu) so the boxes never turn into tofu.
@@ -366,7 +368,8 @@ def build_docx(document: dict[str, Any]) -> bytes:
     doc.core_properties.language = "th-TH"
     skeleton = io.BytesIO()
     doc.save(skeleton)
-    return _with_body(skeleton.getvalue(), "".join(_body(d)))
+    package = _with_body(skeleton.getvalue(), "".join(_body(d)))
+    return add_to_docx(package, d["annex"]) if d.get("annex") else package  # evidence annex
 
 
 _BODY = re.compile(r"(<w:body>)(.*?)(<w:sectPr[ >])", re.S)

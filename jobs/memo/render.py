@@ -47,6 +47,7 @@ class MemoInput:
     notes: dict[str, list[str]]  # measure id -> evidence notes (deduplicated, in order)
     chain: list[StepRecord]  # one per plan.chain step, same order
     final: bool = False  # approved by the last step
+    annex: dict[str, Any] | None = None  # the evidence annex (jobs/memo/annex.py), if asked
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,7 @@ def _typeset_in_fresh_process(document: dict[str, Any]) -> tuple[bytes, bytes, i
 
 def document_of(memo: MemoInput) -> dict[str, Any]:
     """The document model both outputs are made from."""
-    return build_document(
+    document = build_document(
         memo.plan,
         memo.memo_date,
         memo.version,
@@ -212,6 +213,9 @@ def document_of(memo: MemoInput) -> dict[str, Any]:
         memo.chain,
         memo.final,
     )
+    if memo.annex:
+        document["annex"] = memo.annex
+    return document
 
 
 def render_memo(memo: MemoInput) -> RenderedMemo:
