@@ -366,3 +366,8 @@ def history(r: redis.Redis, org: str, *, limit: int | None = None) -> list[dict[
             entry["note"] = None
     entries.reverse()
     return entries
+
+
+def reported_cells(r: redis.Redis, org: str) -> set[str]:
+    """The "measure|division" cells that have a status (what a plan change may drop)."""
+    return set(r.hkeys(key(org, "status")))

@@ -10,6 +10,8 @@ Routes (endpoint: web.<area>.<view>):
   GET  /admin/<org>/memo[/<n>]             memo.index, memo.version: versions, chains, files
   GET  /admin/<org>/people                 people.page: people, open invite codes
   POST /admin/<org>/people/invite|revoke|remove   admin only, CSRF-checked
+  GET  /admin/<org>/plan                   plan.page: the plan editor (read-only to reviewers)
+  POST /admin/<org>/plan                   plan.save: admin only; validate, confirm drops, save
   GET  /admin/<org>/export/<status|history>.<csv|xlsx>   exports.download
   GET  /supervisor/login/<token>           supervisor.login: one-time link from `itabot supervisor link`
   GET  /supervisor/[export.<csv|xlsx>]     supervisor.overview, .export: the group's organisations
@@ -17,10 +19,10 @@ Routes (endpoint: web.<area>.<view>):
   GET  /web-static/…, /web-font/…          the site's own static files and font
 """
 
-from bot.web import exports, history, memo, people, progress, signin, supervisor
+from bot.web import exports, history, memo, people, plan_editor, progress, signin, supervisor
 from bot.web.site import bp
 
-for _area in (signin, progress, history, memo, people, exports, supervisor):
+for _area in (signin, progress, history, memo, people, exports, supervisor, plan_editor):
     bp.register_blueprint(_area.bp)
 
 __all__ = ["bp"]
