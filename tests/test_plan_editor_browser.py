@@ -3,6 +3,7 @@ moves the deadline; the next memo shows the changes and the history lists the re
 
 from __future__ import annotations
 
+import contextlib
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from tests.helpers import compile_memo, join, login_link
 from tests.pdf_text import pdf_lines
 
 ORG = "naphu"
+DESKTOP = {"width": 1366, "height": 768}
 NEW_TITLE = "ส่งเสริมการเผยแพร่ข้อมูลข่าวสารของหน่วยงานผ่านเว็บไซต์"
 ADDED_TITLE = "จัดทำคู่มือการให้บริการประชาชนฉบับปรับปรุง"
 
@@ -25,11 +27,10 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="th-TH")
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
-    yield tab
-    context.close()
+    with contextlib.closing(browser.new_context(viewport=DESKTOP, locale="th-TH")) as context:
+        tab = context.new_page()
+        tab.set_default_timeout(20_000)
+        yield tab
 
 
 def memo_lines(settings, number: int) -> list:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from core.texts import plan_editor as texts
 from core.thai import thai_datetime
+from core.thai import to_thai_digits as thai
 from store.plan_schema import Plan
 
 MEASURE_LABELS = ("id", "title", "short_title", "steps", "owners", "monitoring")
@@ -25,18 +26,22 @@ def _header_lines(old: Plan, new: Plan) -> list[str]:
         ("name", "short_name", "district", "province"),
     )
     if org:
-        lines.append(texts.fields_changed(texts.ORG_CHANGED, org))
+        lines.append(texts.change_line("fields", texts.ORG_CHANGED, org))
     old_memo, new_memo = old.memo.model_dump(), new.memo.model_dump()
     memo = _labels("memo", old_memo, new_memo, tuple(k for k in new_memo if k != "author"))
     memo += _labels("memo.author", old_memo["author"], new_memo["author"], ("name", "position"))
     if memo:
-        lines.append(texts.fields_changed(texts.MEMO_CHANGED, memo))
+        lines.append(texts.change_line("fields", texts.MEMO_CHANGED, memo))
     return lines
 
 
 def _division_lines(old: Plan, new: Plan) -> list[str]:
-    lines = [texts.division_added(d) for d in new.divisions if d not in old.divisions]
-    lines += [texts.division_removed(d) for d in old.divisions if d not in new.divisions]
+    lines = [
+        texts.change_line("division_added", d) for d in new.divisions if d not in old.divisions
+    ]
+    lines += [
+        texts.change_line("division_removed", d) for d in old.divisions if d not in new.divisions
+    ]
     kept_old = [d for d in old.divisions if d in new.divisions]
     if not lines and kept_old != [d for d in new.divisions if d in old.divisions]:
         lines.append(texts.DIVISIONS_REORDERED)
@@ -48,13 +53,17 @@ def _measure_lines(old: Plan, new: Plan) -> list[str]:
     for measure in new.measures:
         before = old.measure(measure.id)
         if before is None:
-            lines.append(texts.measure_added(measure.id, measure.title))
+            lines.append(texts.change_line("measure_added", thai(measure.id), measure.title))
             continue
         changed = _labels("measures", before.model_dump(), measure.model_dump(), MEASURE_LABELS)
         if changed:
-            lines.append(texts.measure_changed(measure.id, changed))
+            lines.append(texts.change_line("measure_changed", thai(measure.id), changed))
     new_ids = [m.id for m in new.measures]
-    lines += [texts.measure_removed(m.id, m.title) for m in old.measures if m.id not in new_ids]
+    lines += [
+        texts.change_line("measure_removed", thai(m.id), m.title)
+        for m in old.measures
+        if m.id not in new_ids
+    ]
     if not lines and [m.id for m in old.measures] != new_ids:
         lines.append(texts.MEASURES_REORDERED)
     return lines
@@ -66,11 +75,11 @@ def summary(old: Plan, new: Plan) -> list[str]:
     if old.chain != new.chain:
         lines.append(texts.CHAIN_CHANGED)
     if old.deadline != new.deadline or old.timezone != new.timezone:
-        lines.append(texts.deadline_moved(thai_datetime(new.local_deadline())))
+        lines.append(texts.change_line("deadline_moved", thai_datetime(new.local_deadline())))
     if old.reminders != new.reminders:
         lines.append(texts.reminders_now(new.reminders.days_before, new.reminders.time))
     if old.timezone != new.timezone:
-        lines.append(texts.timezone_changed(new.timezone))
+        lines.append(texts.change_line("timezone_changed", new.timezone))
     return lines
 
 

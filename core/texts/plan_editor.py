@@ -71,36 +71,22 @@ MEASURES_REORDERED = "เปลี่ยนลำดับมาตรการ"
 DIVISIONS_REORDERED = "เปลี่ยนลำดับหน่วยงาน"
 
 
-def fields_changed(what: str, labels: list[str]) -> str:
-    return f"{what}: {', '.join(labels)}"
+# one line of a revision's summary, by what changed; ids come in Thai digits
+CHANGE_LINES = {
+    "fields": "{0}: {1}",  # a part of the plan and the labels of its changed fields
+    "division_added": "เพิ่มหน่วยงาน {0}",
+    "division_removed": "ลบหน่วยงาน {0}",
+    "measure_added": "เพิ่มมาตรการข้อ {0} {1}",
+    "measure_removed": "ลบมาตรการข้อ {0} {1}",
+    "measure_changed": "แก้ไขมาตรการข้อ {0}: {1}",
+    "deadline_moved": "เปลี่ยนกำหนดส่งเป็น {0}",
+    "timezone_changed": "เปลี่ยนเขตเวลาเป็น {0}",
+}
 
 
-def division_added(name: str) -> str:
-    return f"เพิ่มหน่วยงาน {name}"
-
-
-def division_removed(name: str) -> str:
-    return f"ลบหน่วยงาน {name}"
-
-
-def measure_added(measure_id: str, title: str) -> str:
-    return f"เพิ่มมาตรการข้อ {to_thai_digits(measure_id)} {title}"
-
-
-def measure_removed(measure_id: str, title: str) -> str:
-    return f"ลบมาตรการข้อ {to_thai_digits(measure_id)} {title}"
-
-
-def measure_changed(measure_id: str, labels: list[str]) -> str:
-    return f"แก้ไขมาตรการข้อ {to_thai_digits(measure_id)}: {', '.join(labels)}"
-
-
-def deadline_moved(when: str) -> str:
-    return f"เปลี่ยนกำหนดส่งเป็น {when}"
-
-
-def timezone_changed(zone: str) -> str:
-    return f"เปลี่ยนเขตเวลาเป็น {zone}"
+def change_line(kind: str, *parts: str | list[str]) -> str:
+    """A summary line of CHANGE_LINES; a list of labels is written comma-separated."""
+    return CHANGE_LINES[kind].format(*(", ".join(p) if isinstance(p, list) else p for p in parts))
 
 
 def reminders_now(days: list[int], hhmm: str) -> str:
