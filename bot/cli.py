@@ -70,7 +70,6 @@ def _parse_at(text: str | None) -> datetime:
 
 def cmd_plan_load(args: argparse.Namespace) -> int:
     from jobs import schedule
-    from store import plans
     from store.plan_schema import PlanError, load_plan_file
 
     try:
@@ -84,8 +83,7 @@ def cmd_plan_load(args: argparse.Namespace) -> int:
         print(cli_texts.plan_of_another_org(args.org, plan.org.id), file=sys.stderr)
         return 2
     r = _redis()
-    counts = plans.save_plan(r, plan, replace=args.replace)
-    scheduled = schedule.reschedule(load_settings(), r, plan.org.id)
+    counts, scheduled = schedule.apply_plan(load_settings(), r, plan, replace=args.replace)
     print(
         cli_texts.plan_loaded(
             plan.org.name,

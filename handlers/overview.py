@@ -10,8 +10,8 @@ from handlers.context import Context
 from line import messages as m
 from line.progress_bubble import progress_bubble
 from store import status as status_store
+from store.matrix import Matrix
 from store.plan_schema import Plan
-from store.status import Matrix
 
 
 def overview_bubble(plan: Plan, matrix: Matrix, days: int) -> dict[str, Any]:

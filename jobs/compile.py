@@ -14,8 +14,8 @@ from jobs.memo.annex import annex_of
 from store import plans, versions
 from store import status as status_store
 from store.db import connect, connect_binary
+from store.matrix import Matrix
 from store.plan_schema import Plan
-from store.status import Matrix
 
 log = logging.getLogger("itabot.compile")
 

@@ -19,9 +19,9 @@ from line import messages as m
 from store import people, plans, queues, reminder_marks, versions
 from store import status as status_store
 from store.db import connect
+from store.matrix import Matrix
 from store.people import Person
 from store.plan_schema import Plan
-from store.status import Matrix
 
 log = logging.getLogger("itabot.remind")
 

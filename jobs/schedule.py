@@ -110,3 +110,13 @@ def schedule_next_nudge(settings: Settings, r: redis.Redis, org: str, after: dat
         return
     job = _nudge(plan, org, after)
     queues.schedule_at(settings, r, org, job.moment, job.job_id, job.func, *job.args)
+
+
+def apply_plan(
+    settings: Settings, r: redis.Redis, plan: Plan, *, replace: bool = False
+) -> tuple[dict[str, int], int]:
+    """Save a plan and put its schedule in place at once: what `itabot plan load` and the web
+    plan editor both do. Returns save_plan's kept/dropped counts and how many jobs are
+    scheduled."""
+    counts = plans.save_plan(r, plan, replace=replace)
+    return counts, reschedule(settings, r, plan.org.id)

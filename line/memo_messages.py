@@ -9,8 +9,8 @@ from core.file_links import file_url
 from core.texts import chat as texts
 from line import messages as m
 from line.progress_bubble import progress_bubble
+from store.matrix import Matrix
 from store.plan_schema import Plan
-from store.status import Matrix
 
 
 def summary_bubble(

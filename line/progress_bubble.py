@@ -11,8 +11,8 @@ from core.texts import chat as texts
 from core.thai import to_thai_digits
 from core.values import DONE, IN_PROGRESS, NOT_STARTED
 from line import messages as m
+from store.matrix import Matrix
 from store.plan_schema import Plan
-from store.status import Matrix
 
 
 def counts_line(matrix: Matrix) -> str:

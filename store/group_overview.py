@@ -18,8 +18,8 @@ import redis
 from core.values import DONE, NOT_STARTED
 from store import plans, versions
 from store.db import key
+from store.matrix import Matrix, matrix_from_hash
 from store.plan_schema import Plan
-from store.status import Matrix, matrix_from_hash
 
 NOT_COMPILED = "not_compiled"  # memo_state of an organisation with no memo version yet
 

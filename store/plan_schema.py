@@ -298,20 +298,23 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            ctx_error = (err.get("ctx") or {}).get("error")
-            if isinstance(ctx_error, PlanConsistencyError):
-                for loc, message in ctx_error.errors:
-                    problems.append(_describe(source, root, loc, message))
-                continue
-            loc = tuple(
-                p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))
-            )
-            words = texts.FIELD_WORDS.get(err["type"])
-            message = str(ctx_error) if ctx_error else (words or err["msg"])
-            problems.append(_describe(source, root, loc, message))
+        problems = [_describe(source, root, loc, message) for loc, message in field_problems(exc)]
         raise PlanError(problems) from None
+
+
+def field_problems(exc: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
+    """Each problem of a plan that failed validation: (the field's path, what is wrong in
+    Thai). The YAML load and the web editor both show these."""
+    problems: list[tuple[tuple[Any, ...], str]] = []
+    for err in exc.errors():
+        ctx_error = (err.get("ctx") or {}).get("error")
+        if isinstance(ctx_error, PlanConsistencyError):
+            problems.extend(ctx_error.errors)
+            continue
+        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
+        words = texts.FIELD_WORDS.get(err["type"])
+        problems.append((loc, str(ctx_error) if ctx_error else (words or err["msg"])))
+    return problems
 
 
 def _describe(source: str, root: yaml.Node | None, loc: tuple[Any, ...], message: str) -> str:

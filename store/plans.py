@@ -83,3 +83,8 @@ def timezone_of(r: redis.Redis, org: str) -> str | None:
 
 def all_orgs(r: redis.Redis) -> list[str]:
     return sorted(r.smembers(GLOBAL_ORGS))
+
+
+def revision_of(r: redis.Redis, org: str) -> str | None:
+    """The saved plan's revision token: a form made from an older plan can tell it is stale."""
+    return r.get(key(org, "plan-rev"))

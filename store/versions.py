@@ -19,8 +19,8 @@ from core.values import Decision
 from store.db import key
 
 if TYPE_CHECKING:  # kept out of import time: `itabot compile` reads versions without pydantic
+    from store.matrix import Matrix
     from store.plan_schema import Plan
-    from store.status import Matrix
 
 FILE_KINDS = {
     "pdf": "application/pdf",
@@ -196,7 +196,7 @@ def publish(
 
 def frozen_matrix(r: redis.Redis, plan: Plan, number: int) -> Matrix | None:
     """The statuses a version was built from (not today's)."""
-    from store.status import Matrix
+    from store.matrix import Matrix
 
     raw = r.hget(key(plan.org.id, "memo", str(number)), "snapshot")
     return Matrix.from_snapshot(plan, json.loads(raw)) if raw else None

@@ -10,6 +10,8 @@ Routes (endpoint: web.<area>.<view>):
   GET  /admin/<org>/memo[/<n>]             memo.index, memo.version: versions, chains, files
   GET  /admin/<org>/people                 people.page: people, open invite codes
   POST /admin/<org>/people/invite|revoke|remove   admin only, CSRF-checked
+  GET  /admin/<org>/plan                   plan.page: the plan editor (read-only to reviewers)
+  POST /admin/<org>/plan                   plan.save: admin only; validate, confirm drops, save
   GET  /admin/<org>/export/<status|history>.<csv|xlsx>   exports.download
   GET  /admin/<org>/evidence/<measure>/<division>  evidence.cell: a cell's evidence
   POST /admin/<org>/evidence/<measure>/<division>/remove|upload   admin only, CSRF-checked
@@ -21,10 +23,21 @@ Routes (endpoint: web.<area>.<view>):
   GET  /web-static/…, /web-font/…          the site's own static files and font
 """
 
-from bot.web import evidence, exports, history, memo, people, progress, signin, supervisor
+from bot.web import (
+    evidence,
+    exports,
+    history,
+    memo,
+    people,
+    plan_editor,
+    progress,
+    signin,
+    supervisor,
+)
 from bot.web.site import bp
 
-for _area in (signin, progress, history, memo, people, exports, supervisor, evidence):
+_AREAS = (signin, progress, history, memo, people, exports, supervisor, evidence, plan_editor)
+for _area in _AREAS:
     bp.register_blueprint(_area.bp)
 
 __all__ = ["bp"]

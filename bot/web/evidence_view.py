@@ -10,8 +10,8 @@ from core.file_types import DOCX, PDF, XLSX
 from core.texts import chat as chat_texts
 from core.texts import evidence as texts
 from store.evidence_records import Item
+from store.matrix import Cell
 from store.plan_schema import Plan
-from store.status import Cell
 
 KIND = {PDF: "PDF", DOCX: "Word", XLSX: "Excel"}
 

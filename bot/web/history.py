@@ -11,6 +11,7 @@ from flask import Blueprint, request, url_for
 from bot.services import services
 from bot.web import history_view
 from bot.web.page import PageContext, render, signed_in
+from bot.web.plan_editor import revision_rows
 from store import people
 from store import status as status_store
 
@@ -56,4 +57,5 @@ def page(ctx: PageContext) -> Any:
         next_link=page_link(number + 1) if number < pages else None,
         people_options=history_view.history_people(entries, everyone),
         export_query=("?" + urlencode(query)) if query else "",
+        revisions=revision_rows(ctx),
     )

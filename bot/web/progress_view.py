@@ -11,9 +11,9 @@ from core.texts import chat as texts
 from core.texts import web as web_texts
 from core.thai import thai_date, to_thai_digits
 from core.values import DONE
+from store.matrix import Matrix
 from store.people import Person
 from store.plan_schema import Measure, Plan
-from store.status import Matrix
 
 
 @dataclass

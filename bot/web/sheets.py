@@ -16,8 +16,8 @@ from openpyxl.utils import get_column_letter
 from bot.web.display import parse_iso
 from core.texts import chat as texts
 from core.texts import web as web_texts
+from store.matrix import Matrix
 from store.plan_schema import Plan
-from store.status import Matrix
 
 Cell = str | int | float | datetime | None
 

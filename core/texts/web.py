@@ -13,6 +13,7 @@ NAV = (
     ("history", "ประวัติการรายงาน"),
     ("memo", "บันทึกข้อความ"),
     ("people", "ผู้ใช้งาน"),
+    ("plan", "แผน"),
 )
 MENU = "เมนู"  # the button that opens NAV on a phone
 
