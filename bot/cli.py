@@ -69,8 +69,7 @@ def _parse_at(text: str | None) -> datetime:
 
 
 def cmd_plan_load(args: argparse.Namespace) -> int:
-    from jobs import schedule
-    from store import plans
+    from bot.plan_apply import apply_plan
     from store.plan_schema import PlanError, load_plan_file
 
     try:
@@ -83,9 +82,7 @@ def cmd_plan_load(args: argparse.Namespace) -> int:
     if args.org and args.org != plan.org.id:
         print(cli_texts.plan_of_another_org(args.org, plan.org.id), file=sys.stderr)
         return 2
-    r = _redis()
-    counts = plans.save_plan(r, plan, replace=args.replace)
-    scheduled = schedule.reschedule(load_settings(), r, plan.org.id)
+    applied = apply_plan(load_settings(), _redis(), plan, replace=args.replace)
     print(
         cli_texts.plan_loaded(
             plan.org.name,
@@ -93,8 +90,8 @@ def cmd_plan_load(args: argparse.Namespace) -> int:
             len(plan.divisions),
             len(plan.measures),
             len(plan.chain),
-            counts,
-            scheduled,
+            applied.counts,
+            applied.scheduled,
         )
     )
     return 0

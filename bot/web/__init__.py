@@ -11,6 +11,8 @@ Routes (endpoint: web.<area>.<view>):
   GET  /admin/<org>/people                 people.page: people, open invite codes
   POST /admin/<org>/people/invite|revoke|remove   admin only, CSRF-checked
   GET  /admin/<org>/export/<status|history>.<csv|xlsx>   exports.download
+  GET  /admin/<org>/plan/files[/<name>]  plan_files.page, .download: the plan as Excel/YAML
+  POST /admin/<org>/plan/files             plan_files.upload: admin only, replaces the plan
   GET  /supervisor/login/<token>           supervisor.login: one-time link from `itabot supervisor link`
   GET  /supervisor/[export.<csv|xlsx>]     supervisor.overview, .export: the group's organisations
   POST /supervisor/logout                  supervisor.logout
@@ -18,9 +20,11 @@ Routes (endpoint: web.<area>.<view>):
 """
 
 from bot.web import exports, history, memo, people, progress, signin, supervisor
+from bot.web import plan_files
 from bot.web.site import bp
 
 for _area in (signin, progress, history, memo, people, exports, supervisor):
     bp.register_blueprint(_area.bp)
+bp.register_blueprint(plan_files.bp)
 
 __all__ = ["bp"]

@@ -227,3 +227,18 @@ def memo_state_label(state: str, position: str | None) -> str:
     if state == "in_review" and position:
         return memo_with(position)
     return CHAIN_STATE.get(state, MEMO_NOT_COMPILED)
+
+
+# -- the plan as files (bot/web/plan_files.py)
+PLAN_UPLOAD_NO_FILE = "กรุณาเลือกไฟล์แผน (.xlsx หรือ .yaml)"
+PLAN_UPLOAD_TOO_BIG = "ไฟล์ใหญ่เกินไป (ไม่เกิน ๕๑๒ กิโลไบต์)"
+PLAN_UPLOAD_NOT_UTF8 = "ไฟล์ YAML ต้องเป็น UTF-8"
+PLAN_UPLOAD_KIND = "รับเฉพาะไฟล์ .xlsx (Excel) หรือ .yaml"
+
+
+def plan_of_another_org(given: str, org: str) -> str:
+    return f"แผนนี้เป็นของรหัสองค์กร “{given}” ไม่ใช่ “{org}” (แผ่นงาน องค์กร ช่อง id): ไม่ได้โหลดอะไร"
+
+
+def plan_uploaded(kept: str, dropped: str) -> str:
+    return f"โหลดแผนใหม่แล้ว มีผลทันที · คงสถานะเดิม {kept} ช่อง ตัดออก {dropped} ช่อง"
