@@ -20,11 +20,11 @@ Routes (endpoint: web.<area>.<view>):
 """
 
 from bot.web import exports, history, memo, people, progress, signin, supervisor
-from bot.web import plan_files
+from bot.web.plan_files import bp as plan_files_bp
 from bot.web.site import bp
 
 for _area in (signin, progress, history, memo, people, exports, supervisor):
     bp.register_blueprint(_area.bp)
-bp.register_blueprint(plan_files.bp)
+bp.register_blueprint(plan_files_bp)
 
 __all__ = ["bp"]
