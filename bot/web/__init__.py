@@ -13,6 +13,7 @@ Routes (endpoint: web.<area>.<view>):
   GET  /admin/<org>/export/<status|history>.<csv|xlsx>   exports.download
   GET  /admin/<org>/plan/files[/<name>]  plan_files.page, .download: the plan as Excel/YAML
   POST /admin/<org>/plan/files             plan_files.upload: admin only, replaces the plan
+  POST /admin/<org>/invites/sheet          invites.sheet: admin only, the A4 PDF of one QR per division
   GET  /supervisor/login/<token>           supervisor.login: one-time link from `itabot supervisor link`
   GET  /supervisor/[export.<csv|xlsx>]     supervisor.overview, .export: the group's organisations
   POST /supervisor/logout                  supervisor.logout
@@ -20,11 +21,13 @@ Routes (endpoint: web.<area>.<view>):
 """
 
 from bot.web import exports, history, memo, people, progress, signin, supervisor
+from bot.web.invites import bp as invites_bp
 from bot.web.plan_files import bp as plan_files_bp
 from bot.web.site import bp
 
 for _area in (signin, progress, history, memo, people, exports, supervisor):
     bp.register_blueprint(_area.bp)
 bp.register_blueprint(plan_files_bp)
+bp.register_blueprint(invites_bp)
 
 __all__ = ["bp"]

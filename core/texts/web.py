@@ -242,3 +242,19 @@ def plan_of_another_org(given: str, org: str) -> str:
 
 def plan_uploaded(kept: str, dropped: str) -> str:
     return f"โหลดแผนใหม่แล้ว มีผลทันที · คงสถานะเดิม {kept} ช่อง ตัดออก {dropped} ช่อง"
+
+
+# -- invites where people are (bot/web/invites.py, bot/invite_sheet.py)
+def invite_sheet_title(org_name: str) -> str:
+    return f"รหัสเชิญเข้าร่วมรายงานผลมาตรการ ITA · {org_name}"
+
+
+def invite_card_howto(code: str) -> str:
+    return f"สแกนเพื่อเปิดแชต LINE แล้วกดส่ง\nหรือพิมพ์ “ลงทะเบียน {code}” ในแชต"
+
+
+def invite_card_expires(when: str) -> str:
+    return f"ใช้ได้ครั้งเดียว ถึง {when}"
+
+
+INVITE_SHEET_FILE = "invites"
