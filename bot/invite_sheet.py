@@ -47,7 +47,10 @@ class Card:
 def render(title: str, cards: list[Card]) -> bytes:
     """The sheet's PDF; typst's warnings (a missing font) fail it rather than print boxes."""
     pages = [
-        [{**asdict(card), "howto": web_texts.invite_card_howto(card.code)} for card in chunk]
+        [
+            {**asdict(card), "howto": web_texts.INVITE_CARD_HOWTO.format(code=card.code)}
+            for card in chunk
+        ]
         for chunk in (cards[i : i + PER_PAGE] for i in range(0, len(cards), PER_PAGE))
     ]
     inputs = {"data": json.dumps({"title": title, "pages": pages}, ensure_ascii=False)}

@@ -80,3 +80,11 @@ def assert_tappable(page) -> None:
 def assert_phone_page(page, width: int = 390) -> None:
     assert_fits(page, width)
     assert_tappable(page)
+
+
+def new_tab(browser, **context_options):
+    """A tab in a fresh browser context (viewport, locale… as given), 20 s default timeout;
+    close it with `tab.context.close()`."""
+    tab = browser.new_context(**context_options).new_page()
+    tab.set_default_timeout(20_000)
+    return tab

@@ -132,3 +132,17 @@ def test_cli_invite_prints_code_then_join_link(sim, simulator_server, rdb):
     assert CODE.match(lines[0]), lines
     assert lines[1] == _expected_link(_basic_id(simulator_server), lines[0])
     assert [i["code"] for i in people.list_invites(rdb, ORG)] == [lines[0]]
+
+
+def test_join_link_of_an_organisation_with_its_own_channel(sim, web, simulator_server, tmp_path):
+    from tests.helpers import add_org
+
+    other = add_org(sim, web, tmp_path)
+    lines = itabot("invite", "--org", other["org"], "กองคลัง").stdout.splitlines()
+    info = requests.get(
+        f"{simulator_server}/v2/bot/info",
+        headers={"Authorization": f"Bearer {other['token']}"},
+        timeout=10,
+    ).json()
+    assert info["basicId"] != _basic_id(simulator_server)
+    assert lines[1] == _expected_link(info["basicId"], lines[0])

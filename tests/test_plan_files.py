@@ -106,6 +106,10 @@ def test_yaml_round_trip(sim, web, rdb, plan):
     )
     assert response.status_code == 422 and "บรรทัด" in response.text and "ita_level" in response.text
     assert plans.get_plan(rdb, ORG).memo.ita_level == "E"
+    # another organisation's plan is not loaded over this one
+    response = _upload(http, web, "plan.yaml", edited.replace("id: naphu", "id: other").encode())
+    assert response.status_code == 422 and "“other”" in response.text
+    assert plans.get_plan(rdb, "other") is None
 
 
 def test_template_and_example_load_as_this_organisation(sim, web, rdb, plan):

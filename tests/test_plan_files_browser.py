@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.browser import CHROMIUM, assert_phone_page
+from tests.browser import CHROMIUM, assert_phone_page, new_tab
 from tests.helpers import join, login_link
 
 ORG = "naphu"
@@ -22,13 +22,9 @@ pytestmark = pytest.mark.skipif(
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True, locale="th-TH"
-    )
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
+    tab = new_tab(browser, viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     yield tab
-    context.close()
+    tab.context.close()
 
 
 def test_upload_an_edited_workbook_from_a_phone(sim, web, rdb, phone, tmp_path):

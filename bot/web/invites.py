@@ -8,12 +8,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from flask import Blueprint, Response
+from flask import Blueprint
 
 from bot import invite_sheet
 from bot.services import services
 from bot.web.display import short_datetime
-from bot.web.page import PageContext, signed_in
+from bot.web.page import PageContext, attachment, signed_in
 from core.texts import web as web_texts
 from core.values import InviteKind
 from line import join_links
@@ -77,7 +77,7 @@ def _card(ctx: PageContext, invite: dict[str, Any], basic_id: str | None) -> inv
         code=code,
         link=link,
         qr=join_links.qr_svg(link),
-        expires=web_texts.invite_card_expires(expires),
+        expires=web_texts.INVITE_CARD_EXPIRES.format(when=expires),
     )
 
 
@@ -88,12 +88,9 @@ def sheet(ctx: PageContext) -> Any:
     shared = services()
     basic_id = join_links.basic_id(shared.settings, shared.redis, ctx.org)
     cards = [_card(ctx, invite, basic_id) for invite in _division_invites(ctx)]
-    pdf = invite_sheet.render(web_texts.invite_sheet_title(ctx.plan.org.name), cards)
+    pdf = invite_sheet.render(
+        web_texts.INVITE_SHEET_TITLE.format(org_name=ctx.plan.org.name), cards
+    )
     stamp = datetime.now(ctx.plan.tz).strftime("%Y%m%d-%H%M")
     name = f"ita-{ctx.org}-{web_texts.INVITE_SHEET_FILE}-{stamp}.pdf"
-    return Response(
-        pdf,
-        200,
-        content_type="application/pdf",
-        headers={"Content-Disposition": f'attachment; filename="{name}"'},
-    )
+    return attachment(pdf, "application/pdf", name)

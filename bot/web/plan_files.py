@@ -9,12 +9,12 @@ from typing import Any
 from urllib.parse import urlencode
 
 import yaml
-from flask import Blueprint, Response, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 
 from bot import plan_workbook
 from bot.plan_apply import apply_plan
 from bot.services import services
-from bot.web.page import PageContext, not_found, render, signed_in
+from bot.web.page import PageContext, attachment, not_found, render, signed_in
 from core.texts import web as web_texts
 from store.plan_schema import PlanError, load_plan_file, parse_plan
 
@@ -75,13 +75,7 @@ def download(ctx: PageContext, name: str) -> Any:
     if found is None:
         return not_found(ctx.org)
     data, content_type = found
-    filename = f"ita-{ctx.org}-{name}"
-    return Response(
-        data,
-        200,
-        content_type=content_type,
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+    return attachment(data, content_type, f"ita-{ctx.org}-{name}")
 
 
 def _uploaded_plan(ctx: PageContext) -> Any:
@@ -104,7 +98,7 @@ def _uploaded_plan(ctx: PageContext) -> Any:
     else:
         raise PlanError([web_texts.PLAN_UPLOAD_KIND])
     if plan.org.id != ctx.org:
-        raise PlanError([web_texts.plan_of_another_org(plan.org.id, ctx.org)])
+        raise PlanError([web_texts.PLAN_OF_ANOTHER_ORG.format(given=plan.org.id, org=ctx.org)])
     return plan
 
 

@@ -236,25 +236,15 @@ PLAN_UPLOAD_NOT_UTF8 = "ไฟล์ YAML ต้องเป็น UTF-8"
 PLAN_UPLOAD_KIND = "รับเฉพาะไฟล์ .xlsx (Excel) หรือ .yaml"
 
 
-def plan_of_another_org(given: str, org: str) -> str:
-    return f"แผนนี้เป็นของรหัสองค์กร “{given}” ไม่ใช่ “{org}” (แผ่นงาน องค์กร ช่อง id): ไม่ได้โหลดอะไร"
+PLAN_OF_ANOTHER_ORG = "แผนนี้เป็นของรหัสองค์กร “{given}” ไม่ใช่ “{org}” (แผ่นงาน องค์กร ช่อง id)"
 
 
 def plan_uploaded(kept: str, dropped: str) -> str:
     return f"โหลดแผนใหม่แล้ว มีผลทันที · คงสถานะเดิม {kept} ช่อง ตัดออก {dropped} ช่อง"
 
 
-# -- invites where people are (bot/web/invites.py, bot/invite_sheet.py)
-def invite_sheet_title(org_name: str) -> str:
-    return f"รหัสเชิญเข้าร่วมรายงานผลมาตรการ ITA · {org_name}"
-
-
-def invite_card_howto(code: str) -> str:
-    return f"สแกนเพื่อเปิดแชต LINE แล้วกดส่ง\nหรือพิมพ์ “ลงทะเบียน {code}” ในแชต"
-
-
-def invite_card_expires(when: str) -> str:
-    return f"ใช้ได้ครั้งเดียว ถึง {when}"
-
-
+# -- invites where people are (bot/web/invites.py, bot/invite_sheet.py): str.format templates
+INVITE_SHEET_TITLE = "รหัสเชิญเข้าร่วมรายงานผลมาตรการ ITA · {org_name}"
+INVITE_CARD_HOWTO = "สแกนเพื่อเปิดแชต LINE แล้วกดส่ง\nหรือพิมพ์ “ลงทะเบียน {code}” ในแชต"
+INVITE_CARD_EXPIRES = "ใช้ได้ครั้งเดียว ถึง {when}"
 INVITE_SHEET_FILE = "invites"
