@@ -111,7 +111,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
         return 2
     code = people.create_invite(r, org, kind, target, ttl=int(args.days * 86400))
     print(code)
-    basic_id = join_links.basic_id(settings, r, org)
+    basic_id = join_links.basic_id(settings, r, org, fresh=True)
     if basic_id:  # LINE unreachable: the code alone, which is what scripts read
         print(join_links.join_link(basic_id, code))
     else:

@@ -12,7 +12,7 @@ import segno
 
 from core.config import Settings
 from core.texts import chat as chat_texts
-from line.client import LineClient, LineError
+from line.client import LineClient
 from store import bot_profile, channels
 
 log = logging.getLogger("itabot.line")
@@ -26,20 +26,26 @@ def join_link(basic_id: str, code: str) -> str:
     return OA_MESSAGE.format(basic_id=quote(basic_id, safe="@"), text=text)
 
 
-def basic_id(settings: Settings, r: redis.Redis, org: str) -> str | None:
+def basic_id(settings: Settings, r: redis.Redis, org: str, fresh: bool = False) -> str | None:
     """The bot's basic ID (`@123abcd`) from the Messaging API's bot info, cached; None when
-    LINE cannot be asked now (the page then shows the code without a link)."""
+    LINE cannot be asked now (the page then shows the code without a link). `fresh` asks
+    again even after a recent failure (an operator at the command line)."""
     cached = bot_profile.cached_basic_id(r, org)
-    if cached:
-        return cached
+    if cached is not None and (cached or not fresh):
+        return cached or None  # "": LINE failed a moment ago; do not make every page wait
     try:
         info = LineClient(settings, channels.token_for(settings, r, org)).bot_info()
-    except (LineError, OSError) as exc:
+    except Exception as exc:  # noqa: BLE001 - LINE refused or unreachable: codes work without links
         log.warning("bot info of %s unavailable: %s", org, exc)
+        bot_profile.remember_basic_id(r, org, "", ttl=bot_profile.FAILURE_SECONDS)
         return None
-    found = info.get("basic_id") or info.get("basicId")
-    if found:
-        bot_profile.remember_basic_id(r, org, found)
+    found = info.get("basic_id") or info.get("basicId") or None
+    bot_profile.remember_basic_id(
+        r,
+        org,
+        found or "",
+        ttl=bot_profile.BASIC_ID_SECONDS if found else bot_profile.FAILURE_SECONDS,
+    )
     return found
 
 

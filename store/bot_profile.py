@@ -8,9 +8,11 @@ import redis
 from store.db import key
 
 BASIC_ID_SECONDS = 86400  # a channel's basic ID changes only if the operator swaps channels
+FAILURE_SECONDS = 60  # after LINE failed to answer: pages show codes alone for a minute
 
 
 def cached_basic_id(r: redis.Redis, org: str) -> str | None:
+    """The cached basic ID; "" while a recent failure is remembered; None: ask LINE."""
     return r.get(key(org, "bot-basic-id"))
 
 

@@ -146,3 +146,19 @@ def test_join_link_of_an_organisation_with_its_own_channel(sim, web, simulator_s
     ).json()
     assert info["basicId"] != _basic_id(simulator_server)
     assert lines[1] == _expected_link(info["basicId"], lines[0])
+
+
+def test_codes_without_links_while_line_cannot_tell_the_basic_id(sim, web, rdb):
+    from store.db import key
+
+    http, _ = signed_in(sim, web)
+    rdb.set(key(ORG, "bot-basic-id"), "", ex=60)  # as after LINE failed to answer
+    page = http.get(f"{web}/admin/{ORG}/people", timeout=30).text
+    response = http.post(
+        f"{web}/admin/{ORG}/people/invite",
+        data={"csrf": _csrf(page), "target": "admin"},
+        timeout=30,
+    )
+    code = re.search(r'id="new-code-value">([^<]+)<', response.text).group(1)
+    assert CODE.match(code) and 'class="join-link"' not in response.text
+    assert _sheet(http, web)  # the printable sheet still prints, its QR holding the code
