@@ -99,9 +99,10 @@ def cmd_plan_load(args: argparse.Namespace) -> int:
 
 
 def cmd_invite(args: argparse.Namespace) -> int:
+    from line import join_links
     from store import people
 
-    _, r, org = _open(args)
+    settings, r, org = _open(args)
     plan = _plan(r, org)
     target = args.target.strip()
     kind = plan.invite_kind(target)
@@ -111,6 +112,11 @@ def cmd_invite(args: argparse.Namespace) -> int:
         return 2
     code = people.create_invite(r, org, kind, target, ttl=int(args.days * 86400))
     print(code)
+    basic_id = join_links.basic_id(settings, r, org, fresh=True)
+    if basic_id:  # LINE unreachable: the code alone, which is what scripts read
+        print(join_links.join_link(basic_id, code))
+    else:
+        print(cli_texts.NO_JOIN_LINK, file=sys.stderr)
     print(cli_texts.invite_made(target, args.days, code), file=sys.stderr)
     return 0
 

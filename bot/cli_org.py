@@ -94,12 +94,13 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def cmd_set_channel(args: argparse.Namespace) -> int:
-    from store import channels
+    from store import bot_profile, channels
 
     settings, r = _store()
     _known(r, args.id)
     secret, token = _read_credentials(args.credentials)
     channels.save_channel(r, args.id, secret, token, settings.master_key)
+    bot_profile.forget_basic_id(r, args.id)  # join links must name the new channel's bot
     print(cli_texts.channel_set(args.id))
     return 0
 

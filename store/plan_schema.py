@@ -296,10 +296,28 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     if not isinstance(data, dict):
         raise PlanError([f"{source}: {texts.NOT_A_MAPPING}"])
     try:
+        return validate_plan(data)
+    except PlanFieldErrors as exc:
+        raise PlanError(
+            [_describe(source, root, loc, message) for loc, message in exc.errors]
+        ) from None
+
+
+class PlanFieldErrors(ValueError):
+    """A plan's data that does not validate: (field path, message) for each problem, for the
+    caller to place (a YAML line, a spreadsheet's sheet, row and column)."""
+
+    def __init__(self, errors: list[tuple[tuple[Any, ...], str]]):
+        self.errors = errors
+        super().__init__("; ".join(message for _, message in errors))
+
+
+def validate_plan(data: dict[str, Any]) -> Plan:
+    """The plan in `data` (the YAML file's mapping), or PlanFieldErrors with every problem."""
+    try:
         return Plan.model_validate(data)
     except ValidationError as exc:
-        problems = [_describe(source, root, loc, message) for loc, message in field_problems(exc)]
-        raise PlanError(problems) from None
+        raise PlanFieldErrors(field_problems(exc)) from None
 
 
 def field_problems(exc: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
@@ -313,7 +331,10 @@ def field_problems(exc: ValidationError) -> list[tuple[tuple[Any, ...], str]]:
             continue
         loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-")))
         words = texts.FIELD_WORDS.get(err["type"])
-        problems.append((loc, str(ctx_error) if ctx_error else (words or err["msg"])))
+        # our validators' ValueErrors speak Thai; pydantic's own context (a parser's
+        # "invalid character in year") does not, so its error type's words come first
+        own = str(ctx_error) if isinstance(ctx_error, Exception) else None
+        problems.append((loc, own or words or err["msg"]))
     return problems
 
 

@@ -101,3 +101,11 @@ def launched() -> Iterator:
             yield chromium
         finally:
             chromium.close()
+
+
+def new_tab(browser, **context_options):
+    """A tab in a fresh browser context (viewport, locale… as given), 20 s default timeout;
+    close it with `tab.context.close()`."""
+    tab = browser.new_context(**context_options).new_page()
+    tab.set_default_timeout(20_000)
+    return tab

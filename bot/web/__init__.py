@@ -17,6 +17,9 @@ Routes (endpoint: web.<area>.<view>):
   POST /admin/<org>/evidence/<measure>/<division>/remove|upload   admin only, CSRF-checked
   GET  /admin/<org>/evidence/file/<item>[?thumb=1] evidence.file: an item's file, signed in
   GET  /admin/<org>/export/evidence.zip    evidence.export: the ITA evidence ZIP
+  GET  /admin/<org>/plan/files[/<name>]  plan_files.page, .download: the plan as Excel/YAML
+  POST /admin/<org>/plan/files             plan_files.upload: admin only, replaces the plan
+  POST /admin/<org>/invites/sheet          invites.sheet: admin only, the A4 PDF of one QR per division
   GET  /supervisor/login/<token>           supervisor.login: one-time link from `itabot supervisor link`
   GET  /supervisor/[export.<csv|xlsx>]     supervisor.overview, .export: the group's organisations
   POST /supervisor/logout                  supervisor.logout
@@ -27,16 +30,30 @@ from bot.web import (
     evidence,
     exports,
     history,
+    invites,
     memo,
     people,
     plan_editor,
+    plan_files,
     progress,
     signin,
     supervisor,
 )
 from bot.web.site import bp
 
-_AREAS = (signin, progress, history, memo, people, exports, supervisor, evidence, plan_editor)
+_AREAS = (
+    signin,
+    progress,
+    history,
+    memo,
+    people,
+    exports,
+    supervisor,
+    evidence,
+    plan_editor,
+    plan_files,
+    invites,
+)
 for _area in _AREAS:
     bp.register_blueprint(_area.bp)
 

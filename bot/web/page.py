@@ -94,3 +94,13 @@ def render(ctx: PageContext, template: str, active: str, **values: Any) -> str:
     return render_template(
         template, org=ctx.org, plan=ctx.plan, viewer=ctx.viewer, active=active, **values
     )
+
+
+def attachment(data: bytes, content_type: str, name: str) -> Response:
+    """A download: the browser saves it as `name` (ASCII: the organisation's id and a stamp)."""
+    return Response(
+        data,
+        200,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
+    )

@@ -9,6 +9,7 @@ from urllib.parse import urlencode
 from flask import Blueprint, redirect, request, url_for
 
 from bot.services import services
+from bot.web import invites as invite_links
 from bot.web import people_view
 from bot.web.page import PageContext, render, signed_in
 from core.texts import web as web_texts
@@ -43,6 +44,7 @@ def page(ctx: PageContext) -> Any:
         created_for=request.args.get("for", "")[:200],
         note=web_texts.DONE_NOTES.get(done, ""),
         note_bad=done in REFUSED,
+        join=invite_links.join_for(ctx) if ctx.viewer.is_admin else None,
     )
 
 

@@ -27,6 +27,12 @@ CMD_LOGIN = ("เข้าสู่ระบบ", "login")
 CMD_MEMO_STATUS = ("สถานะบันทึก",)
 CMD_HELP = ("วิธีใช้", "ช่วยเหลือ", "help", "เมนู")
 
+
+def register_command(code: str) -> str:
+    """What a new person sends to join (typed for them by an invite's join link)."""
+    return f"{CMD_REGISTER[0]} {code}"
+
+
 QR_UNDO = "ยกเลิก"
 QR_REPORT = "รายงาน"
 QR_OVERVIEW = "ภาพรวม"

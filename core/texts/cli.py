@@ -37,6 +37,9 @@ def plan_loaded(
 
 
 # -- itabot invite
+NO_JOIN_LINK = "ถาม LINE หา basic ID ของบอตไม่ได้ตอนนี้: พิมพ์เฉพาะรหัส ไม่มีลิงก์เข้าร่วม"
+
+
 def unknown_invite_target(target: str, choices: str) -> str:
     return f"ไม่รู้จัก “{target}”: ต้องเป็นชื่อหน่วยงาน ตำแหน่งในสายการพิจารณา หรือ admin ({choices})"
 

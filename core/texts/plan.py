@@ -74,3 +74,74 @@ def unreadable_yaml(source: str, line: int | None, problem: object) -> str:
 
 def cannot_open(path: str, reason: str | None) -> str:
     return f"{path}: เปิดไฟล์ไม่ได้ ({reason})"
+
+
+# -- the plan as a workbook (bot/plan_workbook.py): sheets, columns, and where a problem is
+ORG_SHEET = "องค์กร"
+MEMO_SHEET = "หัวบันทึก"
+DIVISIONS_SHEET = "หน่วยงาน"
+MEASURES_SHEET = "มาตรการ"
+CHAIN_SHEET = "สายการพิจารณา"
+SCHEDULE_SHEET = "กำหนดเวลา"
+KEY_VALUE_HEADER = ("ช่อง", "ค่า", "คำอธิบาย")
+DIVISION_HEADER = "ชื่อหน่วยงาน"
+MEASURE_HEADERS = {
+    "id": "ข้อ",
+    "title": "ชื่อมาตรการ",
+    "short_title": "ชื่อย่อ",
+    "steps": "ขั้นตอนหรือวิธีการ",
+    "owners": "ผู้รับผิดชอบ (คั่นด้วยจุลภาค)",
+    "monitoring": "การกำกับติดตาม",
+}
+CHAIN_HEADERS = {"position": "ตำแหน่ง", "name": "ชื่อ"}
+# what each key-value row holds, by its key (the plan file's field)
+FIELD_LABELS = {
+    "org.id": "รหัสองค์กร (a-z 0-9 -) ห้ามเปลี่ยน",
+    "org.name": "ชื่อเต็มขององค์กร",
+    "org.short_name": "ชื่อย่อ เช่น อบต.นาพู่",
+    "org.district": "อำเภอ",
+    "org.province": "จังหวัด",
+    "memo.office": "ส่วนราชการ",
+    "memo.phone": "โทรศัพท์",
+    "memo.ref": "ที่ (เลขที่หนังสือ)",
+    "memo.subject": "เรื่อง",
+    "memo.to": "เรียน",
+    "memo.assessed_year": "ปีงบประมาณที่ประเมิน ITA (พ.ศ.)",
+    "memo.ita_score": "คะแนน ITA",
+    "memo.ita_level": "ระดับ ITA (AA A B C D E F)",
+    "memo.analysis_memo_date": "วันที่ของบันทึกวิเคราะห์ผล (ค.ศ. ปปปป-ดด-วว)",
+    "memo.analysis_memo_item": "ข้อของบันทึกวิเคราะห์ผลที่กำหนดมาตรการ",
+    "memo.author.name": "ชื่อผู้จัดทำบันทึก",
+    "memo.author.position": "ตำแหน่งผู้จัดทำบันทึก",
+    "memo.website_request": "ขอเผยแพร่บนเว็บไซต์ (TRUE/FALSE)",
+    "deadline": "กำหนดส่งรายงาน เช่น 2021-03-31T16:30:00+07:00",
+    "reminders.days_before": "เตือนก่อนกำหนดกี่วัน (คั่นด้วยจุลภาค) เช่น 7, 3, 1",
+    "reminders.time": "เวลาที่เตือน ชช:นน",
+    "timezone": "เขตเวลา เช่น Asia/Bangkok",
+}
+WORKBOOK_UNREADABLE = "อ่านไฟล์ Excel ไม่ได้ (ต้องเป็นไฟล์ .xlsx)"
+WHOLE_WORKBOOK = "ทั้งไฟล์"
+
+
+def missing_sheet(sheet: str) -> str:
+    return f"ไม่มีแผ่นงาน “{sheet}”"
+
+
+def missing_column(sheet: str, column: str) -> str:
+    return f"แผ่นงาน “{sheet}”: ไม่มีคอลัมน์ “{column}” ในแถวหัวตาราง (แถว 1)"
+
+
+def sheet_problem(
+    sheet: str | None, row: int | None, column: str | None, field: str, message: str
+) -> str:
+    """Where in the workbook a problem is (sheet, row, column as Excel shows them) and what."""
+    if sheet is None:
+        return f"{WHOLE_WORKBOOK}: ช่อง {field}: {message}"
+    place = f"แผ่นงาน “{sheet}”"
+    if row is not None:
+        place += f" แถว {row}"
+    if column is not None:
+        place += f" คอลัมน์ {column}"
+    if row is None:
+        place += f": ช่อง {field}"
+    return f"{place}: {message}"
