@@ -58,6 +58,15 @@ class Settings:
     # (core/crypto.py). Without it no credentials can be stored, and a store that holds some
     # makes the web app and the worker refuse to start (store/channels.py:check_master_key).
     master_key: str | None = None
+    # REDIS_CLUSTER=1: REDIS_URL names one node of a Redis Cluster (store/db.py). RQ cannot use
+    # a cluster (its keys span hash slots, rq#1942), so its queues live on the plain Redis at
+    # RQ_REDIS_URL (default: REDIS_URL, i.e. one Redis for both when there is no cluster).
+    redis_cluster: bool = False
+    rq_redis_url: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.rq_redis_url:
+            object.__setattr__(self, "rq_redis_url", self.redis_url)
 
     @property
     def on_real_platform(self) -> bool:
@@ -112,4 +121,6 @@ def load_settings() -> Settings:
         signing_key=signing_key or "itabot-links:" + secret,
         signing_key_derived=not signing_key,
         master_key=os.environ.get("ITABOT_MASTER_KEY", "").strip() or None,
+        redis_cluster=os.environ.get("REDIS_CLUSTER", "").strip().lower() in ("1", "true", "yes"),
+        rq_redis_url=os.environ.get("RQ_REDIS_URL", "").strip(),
     )

@@ -2,14 +2,24 @@
 
 Every key of one organisation carries the hash tag `{org}`, so the store can move to a
 Redis Cluster unchanged: all of one organisation's keys live in one slot and its Lua
-scripts and transactions stay legal.
+scripts and transactions stay legal. The GLOBAL_* keys (and the supervisors' keys) sit in
+slots of their own, so no Lua script or MULTI/WATCH may touch one of them together with an
+organisation's keys: each module writes them in a separate step and says what it keeps.
+
+With REDIS_CLUSTER=1 the store's clients (`store_client`, `files_client`) are
+`RedisCluster`s; RQ's (`rq_client`) is always a plain Redis at RQ_REDIS_URL.
 """
 
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING
 
 import redis
+from redis.cluster import RedisCluster
+
+if TYPE_CHECKING:
+    from core.config import Settings
 
 GLOBAL_ORGS = "ita:orgs"  # set of org ids that have a plan
 GLOBAL_DEFAULT_ORG = "ita:default-org"  # the org `/callback` (no org in the path) serves
@@ -20,6 +30,10 @@ GLOBAL_ORG_SETS = (GLOBAL_ORGS, GLOBAL_CHANNELS)  # an org removed leaves every 
 def org_pattern(org_id: str) -> str:
     """The SCAN pattern of every key of one organisation (the braces are no glob syntax)."""
     return "ita:{" + org_id + "}:*"
+
+
+def is_cluster(r: redis.Redis | RedisCluster) -> bool:
+    return isinstance(r, RedisCluster)
 
 
 def key(org_id: str, *parts: str) -> str:
@@ -52,3 +66,34 @@ def _binary_pool(url: str) -> redis.ConnectionPool:
 def connect_binary(url: str) -> redis.Redis:
     """A bytes client, for RQ (which pickles) and for memo files."""
     return redis.Redis(connection_pool=_binary_pool(url))
+
+
+@functools.cache
+def connect_cluster(url: str, binary: bool = False) -> RedisCluster:
+    """A client of the Redis Cluster that `url` names one node of (it finds the others);
+    one per URL and process, thread-safe like the plain clients."""
+    return RedisCluster.from_url(
+        url,
+        decode_responses=not binary,
+        socket_timeout=10 if binary else 5,
+        socket_connect_timeout=2,
+    )
+
+
+def store_client(settings: Settings) -> redis.Redis:
+    """The text client of the store: the cluster with REDIS_CLUSTER=1, else REDIS_URL."""
+    if settings.redis_cluster:
+        return connect_cluster(settings.redis_url)  # type: ignore[return-value]
+    return connect(settings.redis_url)
+
+
+def files_client(settings: Settings) -> redis.Redis:
+    """The bytes client of the store (memo files), on the same Redis as `store_client`."""
+    if settings.redis_cluster:
+        return connect_cluster(settings.redis_url, binary=True)  # type: ignore[return-value]
+    return connect_binary(settings.redis_url)
+
+
+def rq_client(settings: Settings) -> redis.Redis:
+    """The bytes client RQ pickles jobs into: always a plain Redis (RQ_REDIS_URL)."""
+    return connect_binary(settings.rq_redis_url)
