@@ -76,7 +76,13 @@ class Settings:
         """Refuse the demo channel's credentials on the real platform; warn of a derived key.
 
         Called by the entry points that serve (the web app and `itabot worker`) before they
-        start; raises ConfigError naming the variable to set."""
+        start; raises ConfigError naming the variable to set. Also refuses a cluster without a
+        plain Redis for RQ."""
+        if self.redis_cluster and self.rq_redis_url == self.redis_url:
+            raise ConfigError(
+                "REDIS_CLUSTER=1 but RQ_REDIS_URL is unset: RQ cannot use a Redis Cluster, "
+                "set RQ_REDIS_URL to a plain Redis for its queues"
+            )
         if not self.on_real_platform:
             return
         for variable, value, demo in (

@@ -167,7 +167,16 @@ def test_two_organisations_report_compile_approve_and_are_reminded_on_a_cluster(
 
     report(sim, staff_a, "ข้อ ๓ เสร็จแล้ว ตรวจสอบในเว็บไซต์")
     report(sim, staff_b, "ข้อ 2 อยู่ระหว่างดำเนินการ")
+    # a change with no event and no undo list (the demo's seeding): its script's keys too
+    # are all in the organisation's slot
+    from store import status
+
+    change = status.Change("1", "สำนักปลัด", "in_progress")
+    assert status.apply_changes(
+        r, ORG_A, [change], user_id="demo", user_name=None, source="t", event_id=None, kind="seed"
+    ).applied
     a, b = status_of(ORG_A), status_of(ORG_B)
+    assert a[("1", "สำนักปลัด")] == "in_progress"
     assert (a[("3", "กองคลัง")], a[("2", "กองคลัง")]) == ("done", "not_started")
     assert (b[("3", "กองคลัง")], b[("2", "กองคลัง")]) == ("not_started", "in_progress")
 
@@ -246,7 +255,7 @@ def test_org_export_and_remove_find_every_key_in_the_org_slot(world, tmp_path):
 
 
 def test_settings_name_the_cluster_and_rqs_own_redis():
-    from core.config import load_settings
+    from core.config import ConfigError, load_settings
 
     plain = {"REDIS_URL": "redis://10.0.0.5:6379/2", "REDIS_CLUSTER": "", "RQ_REDIS_URL": ""}
     with environment(plain):
@@ -257,6 +266,10 @@ def test_settings_name_the_cluster_and_rqs_own_redis():
         settings = load_settings()
     assert settings.redis_cluster and settings.redis_url == "redis://10.0.0.5:6379/2"
     assert settings.rq_redis_url == "redis://10.0.0.9:6379/0"
+    settings.check_production()
+    with environment({**plain, "REDIS_CLUSTER": "1"}):  # RQ would land on the cluster
+        with pytest.raises(ConfigError, match="RQ_REDIS_URL"):
+            load_settings().check_production()
 
 
 def test_the_product_never_lists_or_flushes_a_whole_keyspace():
