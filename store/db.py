@@ -12,11 +12,14 @@ With REDIS_CLUSTER=1 the store's clients (`store_client`, `files_client`) are
 
 from __future__ import annotations
 
+import contextlib
 import functools
-from typing import TYPE_CHECKING
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
 
 import redis
-from redis.cluster import RedisCluster
+from redis.cluster import ClusterPipeline, RedisCluster
+from redis.exceptions import RedisClusterException
 
 if TYPE_CHECKING:
     from core.config import Settings
@@ -68,16 +71,65 @@ def connect_binary(url: str) -> redis.Redis:
     return redis.Redis(connection_pool=_binary_pool(url))
 
 
+# What redis-py's RedisClusterException says when the cluster, not the command, is at fault.
+_OUTAGE = ("cannot be connected", "slots are not covered", "has no redis_connection")
+
+
+@contextlib.contextmanager
+def _as_connection_error() -> Iterator[None]:
+    """redis-py says "no node of the cluster answers" with RedisClusterException, which is no
+    RedisError: as a redis.ConnectionError it reaches the handlers a plain Redis's outage
+    reaches (the webhook's and /healthz's 503, the pages' error page, the worker's retry)."""
+    try:
+        yield
+    except RedisClusterException as exc:
+        if not any(sign in str(exc) for sign in _OUTAGE):
+            raise  # a mistake of ours (keys of two slots in one command), not an outage
+        raise redis.ConnectionError(str(exc)) from exc
+
+
+class _StorePipeline(ClusterPipeline):
+    def execute_command(self, *args: Any, **kwargs: Any) -> Any:
+        with _as_connection_error():
+            return super().execute_command(*args, **kwargs)
+
+    def execute(self, raise_on_error: bool = True) -> list[Any]:
+        with _as_connection_error():
+            return super().execute(raise_on_error)
+
+    def watch(self, *names: Any) -> Any:
+        with _as_connection_error():
+            return super().watch(*names)
+
+
+class StoreCluster(RedisCluster):
+    """A RedisCluster whose outages are redis.ConnectionErrors, pipelines included."""
+
+    def execute_command(self, *args: Any, **kwargs: Any) -> Any:
+        with _as_connection_error():
+            return super().execute_command(*args, **kwargs)
+
+    def pipeline(self, transaction: Any = None, shard_hint: Any = None) -> ClusterPipeline:
+        pipe = super().pipeline(transaction, shard_hint)
+        # RedisCluster.pipeline builds its ClusterPipeline by name, with a dozen private
+        # arguments: re-class the one it built rather than copy that construction.
+        pipe.__class__ = _StorePipeline
+        return pipe
+
+
 @functools.cache
 def connect_cluster(url: str, binary: bool = False) -> RedisCluster:
     """A client of the Redis Cluster that `url` names one node of (it finds the others);
-    one per URL and process, thread-safe like the plain clients."""
-    return RedisCluster.from_url(
-        url,
-        decode_responses=not binary,
-        socket_timeout=10 if binary else 5,
-        socket_connect_timeout=2,
-    )
+    one per URL and process, thread-safe like the plain clients. It reads the cluster's
+    layout when made: made while no node answers, it raises redis.ConnectionError (and is
+    not cached, so the next call tries again)."""
+    with _as_connection_error():
+        return StoreCluster.from_url(
+            url,
+            decode_responses=not binary,
+            socket_timeout=10 if binary else 5,
+            socket_connect_timeout=2,
+        )
 
 
 def store_client(settings: Settings) -> redis.Redis:

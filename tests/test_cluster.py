@@ -7,6 +7,7 @@ cluster, each organisation's in one hash slot, and RQ's only on the plain Redis.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import threading
@@ -16,10 +17,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import redis
 import requests
 from redis.exceptions import RedisClusterException
 
 from simulator.client import SimulatorClient, message_text
+from store.plan_schema import load_plan_file
 from tests.helpers import (
     SEED_PLAN,
     add_org,
@@ -252,6 +255,38 @@ def test_org_export_and_remove_find_every_key_in_the_org_slot(world, tmp_path):
     assert ORG_B not in orgs.all_ids(world.r) and ORG_A in orgs.all_ids(world.r)
     with pytest.raises(RedisClusterException):  # two slots: the client refuses it (CROSSSLOT)
         world.r.eval("return 1", 2, "ita:{" + ORG_A + "}:x", "ita:{" + ORG_B + "}:x")
+
+
+@needs_cluster
+def test_a_cluster_that_stops_answering_is_a_redis_error_and_a_503(tmp_path):
+    """No node answers: the store raises redis.ConnectionError (as a plain Redis's outage
+    does), so /healthz and the webhook answer 503 and LINE redelivers."""
+    from bot.app import create_app
+    from core.config import load_settings
+    from store import plans, status
+    from store.db import store_client
+
+    cluster = RedisClusterServers(tmp_path / "cluster")
+    cluster.start()
+    rq_url = os.environ.get("ITABOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")  # answers
+    try:
+        with environment({"REDIS_CLUSTER": "1", "REDIS_URL": cluster.url, "RQ_REDIS_URL": rq_url}):
+            settings = load_settings()
+            web = create_app(settings).test_client()
+            assert web.get("/healthz").status_code == 200
+            r = store_client(settings)
+            cluster.stop()
+            assert web.get("/healthz").status_code == 503
+            assert web.post("/callback", data=b'{"events": []}').status_code == 503
+            for outage in (
+                lambda: plans.default_org(r),
+                lambda: status.history(r, ORG_A),
+                lambda: plans.save_plan(r, load_plan_file(str(SEED_PLAN))),
+            ):
+                with pytest.raises(redis.ConnectionError):
+                    outage()
+    finally:
+        cluster.stop()
 
 
 def test_settings_name_the_cluster_and_rqs_own_redis():
