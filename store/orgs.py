@@ -83,6 +83,9 @@ def remove(settings: Settings, r: redis.Redis, org: str) -> int:
     found = keys_of(r, org)
     for start in range(0, len(found), DELETE_BATCH):
         r.delete(*found[start : start + DELETE_BATCH])
+    # The global keys are in slots of their own (never in one MULTI with the org's keys on a
+    # Redis Cluster): each is its own step, after the org's keys are gone, so an org still
+    # listed may have lost its keys (a crash; `org remove` again finishes), never the reverse.
     for name in GLOBAL_ORG_SETS:
         r.srem(name, org)
     # `/callback` then serves no one until a plan is loaded again (it becomes the default)
