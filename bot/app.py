@@ -9,7 +9,7 @@ from bot import files, services, web, webhook
 from core import logs
 from core.config import Settings, load_settings
 from store import channels
-from store.db import connect
+from store.db import store_client
 
 
 def too_large(_error: Exception) -> Response:
@@ -26,7 +26,7 @@ def create_app(settings: Settings | None = None) -> Flask:
     logs.register_secret(settings.channel_secret)
     logs.register_secret(settings.access_token)
     settings.check_production()
-    channels.check_master_key(settings, connect(settings.redis_url))
+    channels.check_master_key(settings, store_client(settings))
     logs.register_secret(settings.master_key or "")
     app = Flask(__name__)
     app.config["MAX_CONTENT_LENGTH"] = webhook.MAX_BODY

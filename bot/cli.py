@@ -27,9 +27,9 @@ if TYPE_CHECKING:  # the commands import what they use, so `itabot --help` start
 
 
 def _redis() -> redis.Redis:
-    from store.db import connect
+    from store.db import store_client
 
-    return connect(load_settings().redis_url)
+    return store_client(load_settings())
 
 
 def _org(r: redis.Redis, explicit: str | None = None) -> str:
@@ -185,11 +185,11 @@ def _write_files(settings: Settings, org: str, version: int, out: str) -> None:
     """Save the version's files under OUT/org/vN and print each with its signed link."""
     from core.file_links import file_name, file_url
     from store import versions
-    from store.db import connect_binary
+    from store.db import files_client
 
     out_dir = Path(out) / org / f"v{version}"
     out_dir.mkdir(parents=True, exist_ok=True)
-    rb = connect_binary(settings.redis_url)
+    rb = files_client(settings)
     print(f"version {version}")
     for kind in ("pdf", "docx", "png"):
         data = versions.read_file(rb, org, version, kind)

@@ -63,10 +63,10 @@ def _read_credentials(source: str) -> tuple[str, str]:
 
 
 def _store():
-    from store.db import connect
+    from store.db import store_client
 
     settings = load_settings()
-    return settings, connect(settings.redis_url)
+    return settings, store_client(settings)
 
 
 def _known(r, org: str) -> None:
@@ -146,11 +146,11 @@ def cmd_remove(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from store import orgs
-    from store.db import connect_binary
+    from store.db import files_client
 
     settings, r = _store()
     _known(r, args.id)
-    files = orgs.export_files(r, connect_binary(settings.redis_url), args.id)
+    files = orgs.export_files(r, files_client(settings), args.id)
     out = Path(args.output)
     out.parent.mkdir(parents=True, exist_ok=True)
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -55,10 +55,10 @@ def _group(r: redis.Redis, args: argparse.Namespace) -> tuple[list[str], str] | 
 
 def cmd_supervisor_link(args: argparse.Namespace) -> int:
     from store import supervisors
-    from store.db import connect
+    from store.db import store_client
 
     settings = load_settings()
-    r = connect(settings.redis_url)
+    r = store_client(settings)
     group = _group(r, args)
     if group is None:
         return 2

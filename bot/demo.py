@@ -18,7 +18,7 @@ from core.texts import cli as cli_texts
 from core.thai import thai_datetime
 from store import plans
 from store import status as status_store
-from store.db import connect
+from store.db import store_client
 from store.plan_schema import Plan, parse_plan
 
 DEMO_DAYS_TO_DEADLINE = 14
@@ -79,7 +79,7 @@ def seed_statuses(r, plan, statuses: dict) -> int:
 def prepare(settings: Settings, args: argparse.Namespace) -> int:
     from jobs import schedule
 
-    r = connect(settings.redis_url)
+    r = store_client(settings)
     current = plans.default_org(r)
     plan = demo_plan(keep=plans.get_plan(r, current) if current else None)
     if current and current != plan.org.id:

@@ -178,9 +178,9 @@ def _served_org() -> str | None:
     """The organisation `POST /callback` serves (the first plan loaded), if Redis says."""
     try:
         from store import plans
-        from store.db import connect
+        from store.db import store_client
 
-        return plans.default_org(connect(load_settings().redis_url))
+        return plans.default_org(store_client(load_settings()))
     except redis.RedisError:  # without Redis, /callback alone is expected
         return None
 
@@ -188,10 +188,10 @@ def _served_org() -> str | None:
 def _client(settings: Settings, org: str | None) -> LineClient:
     """The channel of `org` (its own credentials, else the environment's)."""
     from store import channels
-    from store.db import connect
+    from store.db import store_client
 
     try:
-        r = connect(settings.redis_url)
+        r = store_client(settings)
         return LineClient(settings, channels.token_for(settings, r, org or _served_org()))
     except redis.RedisError:  # the environment's channel can still be checked
         return LineClient(settings)

@@ -12,7 +12,7 @@ from rq import Queue
 
 from core.config import Settings
 from store import channels, plans
-from store.db import connect, connect_binary
+from store.db import files_client, store_client
 from store.queues import EVENTS, queue
 
 EXTENSION_KEY = "itabot"
@@ -56,8 +56,8 @@ class Services:
 def install(app: Flask, settings: Settings) -> Services:
     shared = Services(
         settings=settings,
-        redis=connect(settings.redis_url),
-        files=connect_binary(settings.redis_url),
+        redis=store_client(settings),
+        files=files_client(settings),
         events=queue(EVENTS, settings),
     )
     app.extensions[EXTENSION_KEY] = shared

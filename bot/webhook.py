@@ -99,8 +99,10 @@ def callback(org: str | None = None) -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
+    shared = services()
     try:
-        services().redis.ping()
+        shared.redis.ping()
+        shared.events.connection.ping()  # RQ's own Redis under REDIS_CLUSTER (RQ_REDIS_URL)
     except redis.RedisError:
         return Response("redis unavailable", 503)
     return Response("ok", 200)

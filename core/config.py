@@ -62,6 +62,15 @@ class Settings:
     # Evidence sent from the phone (store/evidence.py): each organisation's share, and one file.
     evidence_quota_bytes: int = 200 * MB
     evidence_max_bytes: int = 20 * MB
+    # REDIS_CLUSTER=1: REDIS_URL names one node of a Redis Cluster (store/db.py). RQ cannot use
+    # a cluster (its keys span hash slots, rq#1942), so its queues live on the plain Redis at
+    # RQ_REDIS_URL (default: REDIS_URL, i.e. one Redis for both when there is no cluster).
+    redis_cluster: bool = False
+    rq_redis_url: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.rq_redis_url:
+            object.__setattr__(self, "rq_redis_url", self.redis_url)
 
     @property
     def on_real_platform(self) -> bool:
@@ -71,7 +80,13 @@ class Settings:
         """Refuse the demo channel's credentials on the real platform; warn of a derived key.
 
         Called by the entry points that serve (the web app and `itabot worker`) before they
-        start; raises ConfigError naming the variable to set."""
+        start; raises ConfigError naming the variable to set. Also refuses a cluster without a
+        plain Redis for RQ."""
+        if self.redis_cluster and self.rq_redis_url == self.redis_url:
+            raise ConfigError(
+                "REDIS_CLUSTER=1 but RQ_REDIS_URL is unset: RQ cannot use a Redis Cluster, "
+                "set RQ_REDIS_URL to a plain Redis for its queues"
+            )
         if not self.on_real_platform:
             return
         for variable, value, demo in (
@@ -126,4 +141,6 @@ def load_settings() -> Settings:
         master_key=os.environ.get("ITABOT_MASTER_KEY", "").strip() or None,
         evidence_quota_bytes=_megabytes("ITABOT_EVIDENCE_QUOTA_MB", 200),
         evidence_max_bytes=_megabytes("ITABOT_EVIDENCE_MAX_MB", 20),
+        redis_cluster=os.environ.get("REDIS_CLUSTER", "").strip().lower() in ("1", "true", "yes"),
+        rq_redis_url=os.environ.get("RQ_REDIS_URL", "").strip(),
     )

@@ -32,7 +32,7 @@ from handlers.replies import LineReplies
 from line.client import LineClient
 from store import channels, people, plans
 from store import events as event_store
-from store.db import connect
+from store.db import store_client
 
 log = logging.getLogger("itabot.webhook")
 
@@ -92,7 +92,7 @@ def process_event(
     settings: Settings, org: str, event: dict[str, Any], *, line: LineFactory = LineClient
 ) -> bool:
     """Handle one event unless it was handled before; True when it was handled now."""
-    r = connect(settings.redis_url)
+    r = store_client(settings)
     event_id = _event_id(event)
     token = current_event.set(event_id)
     try:

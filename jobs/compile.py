@@ -13,7 +13,7 @@ from jobs.memo import MemoInput, StepRecord, render_memo
 from jobs.memo.annex import annex_of
 from store import plans, versions
 from store import status as status_store
-from store.db import connect, connect_binary
+from store.db import files_client, store_client
 from store.matrix import Matrix
 from store.plan_schema import Plan
 
@@ -59,7 +59,7 @@ def compile_version(org: str, version: int, at_iso: str | None = None) -> dict:
     """Build and publish one version; safe to run again after a crash (same number, same result)."""
     started = time.perf_counter()
     settings = load_settings()
-    r = connect(settings.redis_url)
+    r = store_client(settings)
     plan = plans.get_plan(r, org)
     if plan is None:
         versions.mark_failed(r, org, version, "no plan")
@@ -71,7 +71,7 @@ def compile_version(org: str, version: int, at_iso: str | None = None) -> dict:
     matrix = status_store.read_matrix(r, plan)
     rendered = render_memo(memo_input(plan, matrix, version, memo_date, None))
     versions.store_files(
-        connect_binary(settings.redis_url),
+        files_client(settings),
         org,
         version,
         {"pdf": rendered.pdf, "docx": rendered.docx, "png": rendered.png},
@@ -105,7 +105,7 @@ def compile_version(org: str, version: int, at_iso: str | None = None) -> dict:
 def finalise(org: str, version: int) -> dict:
     """Re-render a version whose chain has ended, carrying every decision, and send it out."""
     settings = load_settings()
-    r = connect(settings.redis_url)
+    r = store_client(settings)
     plan = plans.get_plan(r, org)
     chain = versions.chain(r, org, version)
     record = versions.info(r, org, version)
@@ -118,7 +118,7 @@ def finalise(org: str, version: int) -> dict:
     final = chain.state == versions.APPROVED
     rendered = render_memo(memo_input(plan, matrix, version, memo_date, chain, final=final))
     versions.store_files(
-        connect_binary(settings.redis_url),
+        files_client(settings),
         org,
         version,
         {"pdf": rendered.pdf, "docx": rendered.docx, "png": rendered.png},

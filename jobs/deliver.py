@@ -15,7 +15,7 @@ import urllib3
 from core.config import load_settings
 from line.client import LineClient, LineError
 from store import channels
-from store.db import connect
+from store.db import store_client
 
 log = logging.getLogger("itabot.deliver")
 
@@ -25,7 +25,7 @@ def send(
 ) -> str:
     """Push (one recipient) or multicast, with the channel of `org` (None: the environment's)."""
     settings = load_settings()
-    token = channels.token_for(settings, connect(settings.redis_url), org) if org else None
+    token = channels.token_for(settings, store_client(settings), org) if org else None
     client = LineClient(settings, token)
     try:
         if len(to) == 1:

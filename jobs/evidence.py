@@ -24,7 +24,7 @@ from line import messages as m
 from line.client import LineClient, LineError
 from store import channels, people, plans, queues
 from store import evidence_records as records
-from store.db import connect
+from store.db import store_client
 from store.evidence import EvidenceStore, QuotaFull, blob_store, quota
 from store.plan_schema import Plan
 
@@ -38,7 +38,7 @@ def _line(settings: Settings, r: Any, org: str) -> LineClient:
 
 def fetch(org: str, user_id: str, batch: str, message_id: str, file_name: str) -> str:
     settings = load_settings()
-    r = connect(settings.redis_url)
+    r = store_client(settings)
     plan, person = plans.get_plan(r, org), people.get_person(r, org, user_id)
     if plan is None or person is None or not person.division:
         return "sender gone"
@@ -139,8 +139,8 @@ def _refuse(
 ) -> str:
     org = plan.org.id
     _push(settings, org, user_id, m.text(refusal), f"evidence:{message_id}:refused")
-    landed = records.land(connect(settings.redis_url), org, batch, message_id, None)
-    division = connect(settings.redis_url).hget(records.batch_key(org, batch), "division")
+    landed = records.land(store_client(settings), org, batch, message_id, None)
+    division = store_client(settings).hget(records.batch_key(org, batch), "division")
     _confirm(settings, plan, batch, user_id, division or "", landed)
     return "refused"
 

@@ -18,7 +18,7 @@ from jobs.schedule import reminder_slots, schedule_next_nudge, slot_id
 from line import messages as m
 from store import people, plans, queues, reminder_marks, versions
 from store import status as status_store
-from store.db import connect
+from store.db import store_client
 from store.matrix import Matrix
 from store.people import Person
 from store.plan_schema import Plan
@@ -67,7 +67,7 @@ def _reminders(
 
 def plan_sweep(settings: Settings, org: str, at: datetime) -> dict:
     """What the sweep as at `at` would send: {slot, deliveries: [(to, messages, purpose)], lines}."""
-    r = connect(settings.redis_url)
+    r = store_client(settings)
     plan = plans.get_plan(r, org)
     if plan is None:
         return {"slot": None, "message": texts.REMIND_NO_PLAN}
@@ -90,7 +90,7 @@ def sweep(settings: Settings, org: str, at_iso: str, *, dry_run: bool = False) -
     planned = plan_sweep(settings, org, at)
     if planned.get("slot") is None:
         return planned
-    r = connect(settings.redis_url)
+    r = store_client(settings)
     recipients = sum(len(to) for to, _, _ in planned["deliveries"])
     if reminder_marks.slot_sent(r, org, planned["slot"]):
         return {**planned, "message": texts.REMIND_ALREADY_SENT, "sent": 0, "lines": []}
@@ -132,7 +132,7 @@ def sweep_job(org: str, slot_iso: str) -> dict:
 def deadline_compile(org: str, deadline_iso: str) -> int | None:
     """At the deadline the memo is compiled by itself, once per deadline."""
     settings = load_settings()
-    r = connect(settings.redis_url)
+    r = store_client(settings)
     plan = plans.get_plan(r, org)
     if plan is None or plan.deadline != datetime.fromisoformat(deadline_iso):
         return None  # the plan changed since this was scheduled
@@ -153,7 +153,7 @@ def deadline_compile(org: str, deadline_iso: str) -> int | None:
 def nudge_reviewers(org: str, tick_iso: str) -> bool:
     """Daily: a reviewer who has held the current version for over a day hears again."""
     settings = load_settings()
-    r = connect(settings.redis_url)
+    r = store_client(settings)
     tick = datetime.fromisoformat(tick_iso)
     schedule_next_nudge(settings, r, org, tick)
     version = versions.current(r, org)

@@ -152,7 +152,7 @@ def run(burst: bool = False) -> int:
     logs.register_secret(settings.master_key or "")
     preload()
     # No socket timeout here: the worker blocks on BLPOP for minutes by design.
-    connection = redis.Redis.from_url(settings.redis_url)
+    connection = redis.Redis.from_url(settings.rq_redis_url)
     while True:
         replies.start_background_replies()
         worker = ItabotWorker(

@@ -20,7 +20,7 @@ from typing import Protocol
 import redis
 
 from core.config import Settings
-from store.db import connect, connect_binary, key
+from store.db import files_client, key, store_client
 
 
 class QuotaFull(Exception):
@@ -104,7 +104,7 @@ class RedisEvidenceStore:
 
 def blob_store(settings: Settings) -> EvidenceStore:
     """The store this deployment keeps evidence files in."""
-    return RedisEvidenceStore(connect_binary(settings.redis_url))
+    return RedisEvidenceStore(files_client(settings))
 
 
 # -- the quota: the setting (ITABOT_EVIDENCE_QUOTA_MB), or the organisation's own -----------
@@ -112,13 +112,13 @@ def blob_store(settings: Settings) -> EvidenceStore:
 
 def quota(settings: Settings, org: str) -> int:
     """Bytes of evidence the organisation may keep."""
-    own = connect(settings.redis_url).get(key(org, "evidence-quota"))
+    own = store_client(settings).get(key(org, "evidence-quota"))
     return int(own) if own else settings.evidence_quota_bytes
 
 
 def set_quota(settings: Settings, org: str, size: int | None) -> None:
     """Give the organisation a quota of its own (None: back to the setting)."""
-    r = connect(settings.redis_url)
+    r = store_client(settings)
     if size is None:
         r.delete(key(org, "evidence-quota"))
     else:

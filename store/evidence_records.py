@@ -188,7 +188,9 @@ def _keys(org: str, batch: str | None = None, user_id: str | None = None) -> lis
     keys = [key(org, "evidence"), key(org, "status"), key(org, "history"), key(org, "history-seq")]
     if batch is not None:
         keys += [key(org, "evidence-batch", batch), key(org, "evidence-staged", batch)]
-        keys.append(key(org, "undo", user_id) if user_id else "")
+        # always one of the organisation's keys (a Redis Cluster refuses a script whose keys
+        # span slots, and "" is a slot of its own); no user means no batch, so it goes unused
+        keys.append(key(org, "undo", user_id or "-"))
     return keys
 
 

@@ -21,6 +21,7 @@ from store.db import (
     GLOBAL_DEFAULT_ORG,
     GLOBAL_ORG_SETS,
     GLOBAL_ORGS,
+    is_cluster,
     key,
     org_pattern,
 )
@@ -37,7 +38,12 @@ def exists(r: redis.Redis, org: str) -> bool:
 
 
 def all_ids(r: redis.Redis) -> list[str]:
-    return sorted(r.sunion(GLOBAL_ORGS, GLOBAL_CHANNELS))
+    # two reads, not SUNION: on a Redis Cluster the two sets sit in different slots
+    with r.pipeline(transaction=False) as pipe:
+        pipe.smembers(GLOBAL_ORGS)
+        pipe.smembers(GLOBAL_CHANNELS)
+        with_plan, with_channel = pipe.execute()
+    return sorted(with_plan | with_channel)
 
 
 def set_name(r: redis.Redis, org: str, name: str) -> None:
@@ -64,6 +70,9 @@ def summaries(r: redis.Redis) -> list[dict[str, Any]]:
 
 
 def keys_of(r: redis.Redis, org: str) -> list[str]:
+    if is_cluster(r):  # all of the org's keys share its slot: SCAN only the node serving it
+        node = r.get_node_from_key(key(org, "plan"))  # type: ignore[attr-defined]
+        return list(r.scan_iter(org_pattern(org), count=1000, target_nodes=node))
     return list(r.scan_iter(org_pattern(org), count=1000))
 
 
@@ -74,6 +83,9 @@ def remove(settings: Settings, r: redis.Redis, org: str) -> int:
     found = keys_of(r, org)
     for start in range(0, len(found), DELETE_BATCH):
         r.delete(*found[start : start + DELETE_BATCH])
+    # The global keys are in slots of their own (never in one MULTI with the org's keys on a
+    # Redis Cluster): each is its own step, after the org's keys are gone, so an org still
+    # listed may have lost its keys (a crash; `org remove` again finishes), never the reverse.
     for name in GLOBAL_ORG_SETS:
         r.srem(name, org)
     # `/callback` then serves no one until a plan is loaded again (it becomes the default)

@@ -26,7 +26,6 @@ def save_plan(r: redis.Redis, plan: Plan, *, replace: bool = False) -> dict[str,
     Returns counts of kept and dropped status cells.
     """
     org = plan.org.id
-    current = r.get(GLOBAL_DEFAULT_ORG)
     payload = plan.model_dump_json()
     cells = {f"{m}|{d}" for m, d in plan.cells()}
     status_key = key(org, "status")
@@ -38,10 +37,13 @@ def save_plan(r: redis.Redis, plan: Plan, *, replace: bool = False) -> dict[str,
     pipe.set(key(org, "plan-rev"), uuid.uuid4().hex)
     if stale:
         pipe.hdel(status_key, *stale)
-    pipe.sadd(GLOBAL_ORGS, org)
-    if replace or not current:
-        pipe.set(GLOBAL_DEFAULT_ORG, org)
     pipe.execute()
+    # The global keys live in slots of their own (a Redis Cluster refuses them in the MULTI
+    # above), so they follow it: the plan itself is written atomically, and an organisation is
+    # listed only once its plan exists; a crash in between leaves a plan that loading again
+    # lists. SET NX makes the first organisation the default even when two load at once.
+    r.sadd(GLOBAL_ORGS, org)
+    r.set(GLOBAL_DEFAULT_ORG, org, nx=not replace)
     with _cache_lock:
         _cache.pop(org, None)
     return {"kept": len(existing) - len(stale), "dropped": len(stale)}

@@ -13,7 +13,7 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job
 
 from core.config import Settings, load_settings
-from store.db import connect_binary, key
+from store.db import key, rq_client
 
 EVENTS = "events"  # webhook bodies: a person is waiting for the answer
 DELIVERY = "delivery"  # pushes and multicasts
@@ -29,7 +29,7 @@ def retry_abandoned() -> Retry:
 
 def queue(name: str, settings: Settings | None = None) -> Queue:
     settings = settings or load_settings()
-    return Queue(name, connection=connect_binary(settings.redis_url))
+    return Queue(name, connection=rq_client(settings))
 
 
 # -- deliveries: one job per ≤500 recipients, each with a retry key fixed before the first try
@@ -138,7 +138,7 @@ def schedule_at(
 
 def cancel_scheduled(settings: Settings, r: redis.Redis, org: str) -> None:
     """Cancel and delete every job scheduled for the organisation."""
-    rb = connect_binary(settings.redis_url)
+    rb = rq_client(settings)
     for job_id in r.smembers(_scheduled_key(org)):
         for step in (Job.cancel, Job.delete):
             try:

@@ -35,7 +35,9 @@ local function held_status(hash, cell)
 end
 """
 
-# KEYS: status hash, history list, history seq, undo list, event mark (or "" for none)
+# KEYS: status hash, history list, history seq, undo list, event mark. All five are always real
+# keys of the organisation (one hash slot, as a Redis Cluster requires of a script's keys):
+# the undo list is used only for kind "report", the event mark only when group.event is set.
 # ARGV: event_mark_ttl, undo_depth, group_json, then per cell: field, cell_json
 # With group.skip_same, a cell that already holds the status (and the note, when one is given)
 # is left alone and listed in `same`: decided here, atomically, so two people reporting the
@@ -43,12 +45,12 @@ end
 # history entry that changes nothing.
 # Returns: JSON {"applied": bool, "old": {field: cell_json|false}, "same": [field, ...]}
 _APPLY = """
-if KEYS[5] ~= '' then
+local group = cjson.decode(ARGV[3])
+if group.event ~= '' then
   if redis.call('SET', KEYS[5], '1', 'NX', 'EX', tonumber(ARGV[1])) == false then
     return cjson.encode({applied=false})
   end
 end
-local group = cjson.decode(ARGV[3])
 local old = {}
 local changes = {}
 local same = {}
@@ -73,7 +75,7 @@ for i = 4, #ARGV, 2 do
     table.insert(changes, {cell=f, prev=prev or false, new=ARGV[i + 1]})
   end
 end
-if KEYS[4] ~= '' and group.kind == 'report' and #changes > 0 then
+if group.kind == 'report' and #changes > 0 then
   redis.call('LPUSH', KEYS[4], cjson.encode({event=group.event, changes=changes}))
   redis.call('LTRIM', KEYS[4], 0, tonumber(ARGV[2]) - 1)
 end
@@ -84,12 +86,13 @@ return cjson.encode({applied=true, old=old, same=same})
 # Undo the user's last change group where the cells still hold what the user set; a group of
 # evidence (store/evidence_records.py) takes its items off their cells (returned in `removed`,
 # so that the caller deletes their files).
-# KEYS: status hash, history list, history seq, undo list, event mark (or ""), evidence hash
+# KEYS: status hash, history list, history seq, undo list, event mark (used when event is
+# set), evidence hash: all the organisation's own (one hash slot)
 # ARGV: event_mark_ttl, at, source, event
 _UNDO = (
     HELD_LUA
     + """
-if KEYS[5] ~= '' then
+if ARGV[4] ~= '' then
   if redis.call('SET', KEYS[5], '1', 'NX', 'EX', tonumber(ARGV[1])) == false then
     return cjson.encode({applied=false, duplicate=true})
   end
@@ -203,8 +206,8 @@ def apply_changes(
         key(org, "status"),
         key(org, "history"),
         key(org, "history-seq"),
-        key(org, "undo", user_id) if kind == "report" else "",
-        key(org, "event", event_id) if event_id else "",
+        key(org, "undo", user_id),
+        key(org, "event", event_id or ""),
     ]
     result = json.loads(r.eval(_APPLY, len(keys), *keys, *args))
     if not result["applied"]:
@@ -246,7 +249,7 @@ def undo_last(
         key(org, "history"),
         key(org, "history-seq"),
         key(org, "undo", user_id),
-        key(org, "event", event_id) if event_id else "",
+        key(org, "event", event_id or ""),
         key(org, "evidence"),
     ]
     result = json.loads(

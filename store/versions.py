@@ -150,7 +150,7 @@ def publish(
     record_key = key(org, "memo", str(number))
     current_key = key(org, "memo-current")
     superseded: list[int] = []
-    with r.pipeline() as pipe:
+    with r.pipeline(transaction=True) as pipe:  # WATCH: a cluster pipeline needs it said
         while True:
             try:
                 pipe.watch(record_key, current_key)
@@ -265,7 +265,7 @@ def act(
     current_key = key(org, "memo-current")
     at = now.isoformat(timespec="seconds")
     entry = {"step": step, "decision": decision, "comment": comment, "by": user_id, "at": at}
-    with r.pipeline() as pipe:
+    with r.pipeline(transaction=True) as pipe:  # WATCH: a cluster pipeline needs it said
         while True:
             try:
                 pipe.watch(chain_key, current_key)

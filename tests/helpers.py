@@ -123,9 +123,9 @@ def invite(target: str, org: str = "naphu") -> str:
     """A fresh code, made in-process (the `itabot invite` command has tests of its own)."""
     from core.config import load_settings
     from store import people, plans
-    from store.db import connect
+    from store.db import store_client
 
-    r = connect(load_settings().redis_url)
+    r = store_client(load_settings())  # the Redis Cluster's under REDIS_CLUSTER=1
     plan = plans.get_plan(r, org)
     assert plan is not None
     kind = plan.invite_kind(target)

@@ -22,7 +22,7 @@ from core.texts import evidence as texts
 from core.thai import thai_date, to_thai_digits
 from jobs.memo.content import clean, thai_number
 from store import evidence_records as records
-from store.db import connect
+from store.db import store_client
 from store.evidence import blob_store
 from store.plan_schema import Plan
 
@@ -57,7 +57,7 @@ def annex_of(plan: Plan) -> dict[str, Any] | None:
     if not plan.evidence.memo_annex:
         return None
     settings = load_settings()
-    items = records.all_items(connect(settings.redis_url), plan.org.id)
+    items = records.all_items(store_client(settings), plan.org.id)
     blobs = blob_store(settings)
     measures = []
     for measure in plan.measures:
