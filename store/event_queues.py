@@ -9,6 +9,12 @@ Redis per organisation and person), so a second worker cannot take a person's ne
 while the previous one is queued or running; RQ queues the dependent when its predecessor
 ends (finished, or failed for good: `allow_failure`, so one broken event does not stop a
 person's later ones).
+
+Known limits: organisations on the same shard share its FIFO (32 shards: one in 32 of the
+others waits behind a burst); two web processes taking one person's two bodies at the very same
+moment may queue the second before the first exists, and then nothing orders the two; a
+predecessor that fails for good in the instant between the check and RQ's own leaves its
+dependent deferred (visible in RQ's deferred registry).
 """
 
 from __future__ import annotations
