@@ -28,6 +28,7 @@ def main() -> int:
     from core import logs
     from core.config import load_settings
     from jobs import worker as product_worker
+    from store.event_queues import ALL_EVENT_QUEUES
     from store.queues import ALL
 
     settings = load_settings()
@@ -37,7 +38,7 @@ def main() -> int:
 
     replies.start_background_replies()  # as `itabot worker` runs (jobs.worker.run)
     r = redis.Redis.from_url(settings.redis_url)
-    queued = r.llen("rq:queue:events")
+    queued = sum(r.llen(f"rq:queue:{name}") for name in ALL_EVENT_QUEUES)
     w = product_worker.ItabotWorker(list(ALL), connection=r)
     profiler = Profiler(interval=0.0005)
     started = time.perf_counter()

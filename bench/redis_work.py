@@ -89,6 +89,7 @@ def main() -> int:
     from core.config import DEMO_CHANNEL_SECRET, load_settings
     from jobs import webhook as webhook_job
     from jobs import worker as product_worker
+    from store.event_queues import ALL_EVENT_QUEUES
     from store.queues import ALL
 
     settings = load_settings()
@@ -153,13 +154,14 @@ def main() -> int:
 
     # a worker's life without a job (register, one empty dequeue, teardown): subtracted below
     idle = product_worker.ItabotWorker(list(ALL), connection=rb)
-    pending_jobs = rb.lrange("rq:queue:events", 0, -1)
-    rb.delete("rq:queue:events")
+    pending_jobs = {name: rb.lrange(f"rq:queue:{name}", 0, -1) for name in ALL_EVENT_QUEUES}
+    rb.delete(*(f"rq:queue:{name}" for name in ALL_EVENT_QUEUES))
     idle_rt, idle_cmds, _ = _measure(
         "idle", lambda: idle.work(burst=True, with_scheduler=False, logging_level="WARNING")
     )
-    if pending_jobs:
-        rb.rpush("rq:queue:events", *pending_jobs)
+    for name, jobs_of_queue in pending_jobs.items():
+        if jobs_of_queue:
+            rb.rpush(f"rq:queue:{name}", *jobs_of_queue)
 
     webhook_job.process_body = counted_body
     worker = product_worker.ItabotWorker(list(ALL), connection=rb)

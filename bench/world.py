@@ -20,7 +20,9 @@ from core.config import DEMO_CHANNEL_SECRET
 from store import plans
 from store import status as status_store
 from store.db import GLOBAL_DEFAULT_ORG, key
+from store.event_queues import ALL_EVENT_QUEUES
 from store.plan_schema import Plan, load_plan_file
+from store.queues import ALL
 
 SEED_PLAN = procs.ROOT / "examples" / "naphu-2564.yaml"
 SIGNING_KEY = "itabot-links:" + DEMO_CHANNEL_SECRET  # core.config's default for the demo secret
@@ -177,7 +179,7 @@ def wait_worker_ready(r: redis.Redis, proc: procs.Proc, timeout: float = 60.0) -
 def queue_empty(r: redis.Redis) -> bool:
     """Nothing queued and nothing running on the events and delivery queues."""
     pipe = r.pipeline()
-    for name in ("events", "delivery"):
+    for name in (*ALL_EVENT_QUEUES, "delivery"):
         pipe.llen(f"rq:queue:{name}")
         pipe.zcard(f"rq:wip:{name}")
     return not any(pipe.execute())
@@ -194,7 +196,7 @@ def wait_drained(r: redis.Redis, timeout: float, poll: float = 0.05) -> float | 
 
 
 def failed_jobs(r: redis.Redis) -> int:
-    return sum(r.zcard(f"rq:failed:{name}") for name in ("events", "delivery", "default"))
+    return sum(r.zcard(f"rq:failed:{name}") for name in ALL)
 
 
 def cli_status(env: dict[str, str], org: str) -> dict[str, Any]:

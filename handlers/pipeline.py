@@ -2,7 +2,8 @@
 
 The path of a text message ("ข้อ 3 เสร็จแล้ว"), file by file:
   1. bot/webhook.py    POST /callback checks the signature and queues the body as the job
-                       "jobs.webhook.process_body" on the events queue (store/queues.py).
+                       "jobs.webhook.process_body" on its organisation's events queue, after
+                       the sender's pending events (store/event_queues.py).
   2. jobs/webhook.py   the RQ job: hands the body to this pipeline.
   3. handlers/pipeline.py  skips an event seen before (by webhookEventId), builds the
                        Context, lets the dispatcher route it, sends what the handler said

@@ -32,7 +32,7 @@ import redis  # noqa: E402
 from rq import SimpleWorker  # noqa: E402
 from rq.job import Job  # noqa: E402
 from rq.queue import Queue  # noqa: E402
-from rq.worker import WorkerStatus  # noqa: E402
+from rq.worker import DequeueStrategy, WorkerStatus  # noqa: E402
 
 from core import logs  # noqa: E402
 from core.config import load_settings  # noqa: E402
@@ -155,11 +155,20 @@ def run(burst: bool = False) -> int:
     connection = redis.Redis.from_url(settings.rq_redis_url)
     while True:
         replies.start_background_replies()
+        # Round robin over the organisations' event shards (store/event_queues.py): one
+        # organisation's burst waits its turn with the others instead of ahead of them.
         worker = ItabotWorker(
-            list(ALL), connection=connection, maintenance_interval=MAINTENANCE_EVERY
+            list(ALL),
+            connection=connection,
+            maintenance_interval=MAINTENANCE_EVERY,
         )
         try:
-            worker.work(burst=burst, with_scheduler=True, logging_level="INFO")
+            worker.work(
+                burst=burst,
+                with_scheduler=True,
+                logging_level="INFO",
+                dequeue_strategy=DequeueStrategy.ROUND_ROBIN,
+            )
         except redis.RedisError:
             pass  # RQ's teardown could not say goodbye to a Redis that is gone
         if burst or worker.stopping:

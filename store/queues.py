@@ -14,11 +14,14 @@ from rq.job import Job
 
 from core.config import Settings, load_settings
 from store.db import key, rq_client
+from store.event_queues import ALL_EVENT_QUEUES
 
 EVENTS = "events"  # webhook bodies: a person is waiting for the answer
 DELIVERY = "delivery"  # pushes and multicasts
 DEFAULT = "default"  # compiles, reminder sweeps, scheduled work
-ALL = (EVENTS, DELIVERY, DEFAULT)
+# The events queues are the shards of store/event_queues.py ("events" itself only for jobs
+# queued before them); the worker serves all of these in round-robin order.
+ALL = (*ALL_EVENT_QUEUES, DELIVERY, DEFAULT)
 
 
 def retry_abandoned() -> Retry:

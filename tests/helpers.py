@@ -44,7 +44,12 @@ def wait_until(
     raise AssertionError(f"timed out after {timeout:g}s waiting for {message}")
 
 
-RQ_QUEUES = ("events", "delivery", "default")  # store/queues.py's, by name
+RQ_QUEUES = (  # store/queues.py's, by name: the events shards, then delivery and default
+    *(f"events-{index:02d}" for index in range(32)),
+    "events",
+    "delivery",
+    "default",
+)
 
 
 def unfinished_jobs(r: Any, queues: tuple[str, ...] = RQ_QUEUES, later: bool = False) -> list[str]:
@@ -58,7 +63,7 @@ def unfinished_jobs(r: Any, queues: tuple[str, ...] = RQ_QUEUES, later: bool = F
         status, origin = (
             v.decode() if isinstance(v, bytes) else v for v in r.hmget(name, "status", "origin")
         )
-        if origin in queues and status in ("queued", "started"):
+        if origin in queues and status in ("queued", "started", "deferred"):
             pending.append(name)
     for queue in queues:
         pending += r.zrangebyscore(

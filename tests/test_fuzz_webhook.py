@@ -31,6 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.config import DEMO_CHANNEL_SECRET, Settings, load_settings
+from store.event_queues import shard_of
 from tests.helpers import SEED_PLAN
 from tests.own_stack import RedisServer, environment
 from tests.simulator_fixtures import running_simulator
@@ -68,9 +69,11 @@ class World:
         pipe = self.r.pipeline(transaction=False)
         pipe.hgetall(f"ita:{{{ORG}}}:status")
         pipe.llen(f"ita:{{{ORG}}}:history")
-        pipe.llen("rq:queue:events")
-        cells, history, queued = pipe.execute()
-        return cells, history, queued
+        pipe.llen(f"rq:queue:{shard_of(ORG)}")  # the organisation's events queue
+        # and the jobs waiting there for an earlier one of the same sender (never run here)
+        pipe.zcard(f"rq:deferred:{shard_of(ORG)}")
+        cells, history, queued, deferred = pipe.execute()
+        return cells, history, queued + deferred
 
     def worker_handles(self, body: bytes, queued_before: int) -> None:
         """What the worker does with the job the web stored: `process_body(org, body)`, here."""
@@ -80,14 +83,15 @@ class World:
         from store.db import connect_binary
 
         self.accepted += 1
-        queue = Queue("events", connection=connect_binary(self.settings.redis_url))
+        queue = Queue(shard_of(ORG), connection=connect_binary(self.settings.redis_url))
         if self.accepted % 50 == 1:  # now and then: one job stored, and it is exactly this body
-            assert queue.count == queued_before + 1
-            job = queue.fetch_job(queue.get_job_ids()[-1])
+            stored = _stored_jobs(queue)
+            assert len(stored) == queued_before + 1
+            job = stored[-1]
             assert job.func_name == "jobs.webhook.process_body" and job.args == (ORG, body.decode())
         process_body(ORG, body.decode())  # never raises
         if self.accepted % 200 == 0:
-            queue.empty()
+            _empty(queue)
 
     def statuses(self) -> dict[str, str]:
         return self.snapshot()[0]
@@ -99,12 +103,12 @@ class World:
         from jobs.webhook import process_body
         from store.db import connect_binary
 
-        queue = Queue("events", connection=connect_binary(self.settings.redis_url))
-        jobs = queue.get_jobs()
+        queue = Queue(shard_of(ORG), connection=connect_binary(self.settings.redis_url))
+        jobs = _stored_jobs(queue)
         for job in jobs:
             assert job.func_name == "jobs.webhook.process_body"
             process_body(*job.args)
-        queue.empty()
+        _empty(queue)
         return len(jobs)
 
     def drain(self) -> None:
@@ -112,7 +116,24 @@ class World:
 
         from store.db import connect_binary
 
-        Queue("events", connection=connect_binary(self.settings.redis_url)).empty()
+        _empty(Queue(shard_of(ORG), connection=connect_binary(self.settings.redis_url)))
+
+
+def _stored_jobs(queue) -> list:
+    """The webhook jobs stored on the queue, queued or deferred (behind an earlier job of the
+    same sender: store/event_queues.py), oldest first."""
+    ids = queue.get_job_ids() + queue.deferred_job_registry.get_job_ids()
+    jobs = [job for job in queue.job_class.fetch_many(ids, connection=queue.connection) if job]
+    return sorted(jobs, key=lambda job: job.created_at)
+
+
+def _empty(queue) -> None:
+    """Drop the stored webhook jobs, the deferred ones too."""
+    registry = queue.deferred_job_registry
+    deferred = registry.get_job_ids()
+    queue.empty()
+    if deferred:
+        queue.connection.delete(*(queue.job_class.key_for(i) for i in deferred), registry.key)
 
 
 def sign(body: bytes) -> str:

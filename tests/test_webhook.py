@@ -30,7 +30,7 @@ def _job_statuses(rdb) -> list[str]:
     return [
         rdb.hget(name, "status")
         for name in rdb.scan_iter("rq:job:*")
-        if rdb.type(name) == "hash" and rdb.hget(name, "origin") == "events"
+        if rdb.type(name) == "hash" and rdb.hget(name, "origin").startswith("events")
     ]
 
 
