@@ -6,13 +6,26 @@ Errors name the field and the line, in Thai an admin understands, and nothing is
 
 from __future__ import annotations
 
+import base64
+import binascii
+import os
 import re
+import struct
 from datetime import date, datetime, time
-from typing import Any
+from typing import Any, Literal
+from xml.etree import ElementTree
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 _THAI_TO_ARABIC = str.maketrans("๐๑๒๓๔๕๖๗๘๙", "0123456789")
 
@@ -40,6 +53,94 @@ class Person(_Strict):
     position: str = Field(min_length=1)
 
 
+EMBLEM_MAX_BYTES = 1_000_000  # the office's ครุฑ: a PNG or SVG file of at most 1 MB
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+class Emblem(_Strict):
+    """The Garuda (ครุฑ) for the memo's top left, stored with the plan (every process sees it).
+
+    The plan file names an image file (`memo.emblem: garuda.png`, relative to the plan file);
+    loading the plan reads it, so the stored plan carries the image itself (base64).
+    """
+
+    name: str = Field(min_length=1)  # the file's name, for people
+    format: Literal["png", "svg"]
+    data: str  # base64 of the file
+
+    @property
+    def content(self) -> bytes:
+        return base64.b64decode(self.data)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _read(cls, value: Any, info: ValidationInfo) -> Any:
+        if isinstance(value, str):  # a path, as the plan file gives it
+            base = (info.context or {}).get("plan_dir") or "."
+            path = os.path.join(base, os.path.expanduser(value.strip()))
+            try:
+                size = os.path.getsize(path)
+                if size > EMBLEM_MAX_BYTES:
+                    raise ValueError(
+                        f"ไฟล์ภาพครุฑ “{value}” ใหญ่เกิน {EMBLEM_MAX_BYTES // 1_000_000} MB"
+                    )
+                with open(path, "rb") as handle:
+                    content = handle.read(EMBLEM_MAX_BYTES + 1)
+            except OSError as exc:
+                raise ValueError(f"เปิดไฟล์ภาพครุฑ “{value}” ไม่ได้ ({exc.strerror})") from None
+            value = {
+                "name": os.path.basename(path),
+                "format": _emblem_format(content, value, decode=True),
+                "data": base64.b64encode(content).decode("ascii"),
+            }
+        elif isinstance(value, dict) and isinstance(value.get("data"), str):
+            try:
+                content = base64.b64decode(value["data"], validate=True)
+            except (binascii.Error, ValueError):
+                raise ValueError("ข้อมูลภาพครุฑเสีย (base64)") from None
+            if _emblem_format(content, value.get("name", "")) != value.get("format"):
+                raise ValueError("ข้อมูลภาพครุฑไม่ตรงกับชนิดไฟล์")
+        return value
+
+
+def _decode_png(content: bytes, name: str) -> None:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(content)) as image:
+            image.load()
+    except (OSError, SyntaxError, ValueError, UnidentifiedImageError, Image.DecompressionBombError):
+        raise ValueError(f"ไฟล์ภาพครุฑ “{name}” เป็น PNG ที่เสีย") from None
+
+
+def _emblem_format(content: bytes, name: str, decode: bool = False) -> str:
+    """'png' or 'svg' for a usable image of at most EMBLEM_MAX_BYTES; ValueError otherwise.
+
+    `decode` decodes a PNG whole (a file read from disk; the stored plan was checked so).
+    """
+    if len(content) > EMBLEM_MAX_BYTES:
+        raise ValueError(f"ไฟล์ภาพครุฑ “{name}” ใหญ่เกิน {EMBLEM_MAX_BYTES // 1_000_000} MB")
+    if content.startswith(_PNG_SIGNATURE):
+        # IHDR comes first: width and height, both at least 1
+        if len(content) < 33 or content[12:16] != b"IHDR":
+            raise ValueError(f"ไฟล์ภาพครุฑ “{name}” เป็น PNG ที่เสีย")
+        width, height = struct.unpack(">II", content[16:24])
+        if not (0 < width <= 20_000 and 0 < height <= 20_000):
+            raise ValueError(f"ไฟล์ภาพครุฑ “{name}” เป็น PNG ที่เสีย")
+        if decode:
+            _decode_png(content, name)
+        return "png"
+    try:
+        root = ElementTree.fromstring(content)
+    except ElementTree.ParseError:
+        root = None
+    if root is not None and root.tag.rsplit("}", 1)[-1] == "svg":
+        return "svg"
+    raise ValueError(f"ไฟล์ภาพครุฑ “{name}” ต้องเป็นภาพ PNG หรือ SVG")
+
+
 class Memo(_Strict):
     office: str = Field(min_length=1)
     phone: str = Field(min_length=1)
@@ -53,6 +154,7 @@ class Memo(_Strict):
     analysis_memo_item: str = ""  # the item of that memo that set the measures (ข้อ ๖)
     author: Person
     website_request: bool = True
+    emblem: Emblem | None = None  # the office's ครุฑ, top left of page 1; none: no emblem
 
     _digits = field_validator("assessed_year", "ita_score", "analysis_memo_date", mode="before")(
         classmethod(lambda cls, v: _arabic(v))
@@ -280,8 +382,12 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return "".join(parts) or "(ทั้งไฟล์)"
 
 
-def parse_plan(text: str, source: str = "plan") -> Plan:
-    """Validate the YAML text of a plan; raise PlanError with every problem found."""
+def parse_plan(text: str, source: str = "plan", base_dir: str | None = None) -> Plan:
+    """Validate the YAML text of a plan; raise PlanError with every problem found.
+
+    Files the plan names (memo.emblem) are read relative to `base_dir` (default: the current
+    directory).
+    """
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -296,7 +402,7 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
             [f"{source}: ไฟล์แผนต้องเป็นกลุ่มช่อง org, memo, divisions, measures, chain, deadline"]
         )
     try:
-        return Plan.model_validate(data)
+        return Plan.model_validate(data, context={"plan_dir": base_dir})
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
@@ -328,4 +434,4 @@ def load_plan_file(path: str) -> Plan:
         raise PlanError([f"{path}: เปิดไฟล์ไม่ได้ ({exc.strerror})"]) from None
     except UnicodeDecodeError:
         raise PlanError([f"{path}: ไฟล์ต้องเป็น UTF-8"]) from None
-    return parse_plan(text, source=path)
+    return parse_plan(text, source=path, base_dir=os.path.dirname(os.path.abspath(path)))
