@@ -14,7 +14,7 @@ export LINE_API_URL ?= http://127.0.0.1:$(SIMULATOR_PORT)
 export LINE_DATA_API_URL ?= http://127.0.0.1:$(SIMULATOR_PORT)
 export PYTHAINLP_READ_ONLY := 1
 
-.PHONY: run test setup redis lint format bench fuzz docs clean chromium
+.PHONY: run test setup redis lint format bench fuzz docs clean chromium poppler
 
 setup: $(STAMP)
 
@@ -31,6 +31,9 @@ redis: setup
 chromium:
 	@scripts/ensure-chromium.sh
 
+poppler:
+	@scripts/ensure-poppler.sh
+
 run: setup redis
 	@# tests export their own addresses; make run uses the demo ones above
 	$(VENV)/bin/itabot demo --statuses
@@ -40,7 +43,7 @@ run: setup redis
 	@echo ""
 	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho -f Procfile.demo start
 
-test: setup redis chromium
+test: setup redis chromium poppler
 	PATH=$(VENV)/bin:$$PATH $(PY) -m pytest -q $(PYTEST_ARGS)
 
 lint:
