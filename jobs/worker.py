@@ -151,6 +151,9 @@ def preload() -> None:
     thai_words()
     thai_stopwords()
     word_tokenize("ข้อมูลข่าวสาร", engine="newmm", keep_whitespace=False)
+    from jobs.memo import warm_up
+
+    warm_up()  # typst and its fonts, the text layer's glyph tables, PDFium: the first memo is warm
 
 
 def run(burst: bool = False) -> int:

@@ -7,6 +7,7 @@ typst template reads it with `json()`, so no user text is ever parsed as typst m
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import unicodedata
@@ -35,6 +36,7 @@ STATUS_HEADING_LINES = (
 
 PLAN_HEADINGS = ("มาตรการ", "ขั้นตอนหรือวิธีการ", "ผู้รับผิดชอบ", "การกำกับติดตาม")
 RESULT_HEADINGS = ("มาตรการ", "ขั้นตอนหรือวิธีการ", "สถานะการดำเนินการ")
+APPROVAL_WORD = "อนุมัติ"  # the approval block's first word (its box ticked or not)
 
 MEASURES_HEADING = "มาตรการเพื่อขับเคลื่อนการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงานให้ดีขึ้น"
 RESULTS_HEADING = "ผลการดำเนินการตามมาตรการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
@@ -253,12 +255,32 @@ def build_document(
         "date": thai_date(_local_date(last.decided_at, plan)) if last.decided_at else "",
     }
 
+    # what each flow item begins with, for the continuation word of the page before it (a
+    # table running onto a page begins it with its header again)
+    flow = {
+        "intro": ("text", intro),
+        "measures_heading": ("block", MEASURES_HEADING),
+        "plan": ("table", PLAN_HEADINGS[0]),
+        "ita": ("text", ita),
+        "results_heading": ("block", RESULTS_HEADING),
+        "results": ("table", RESULT_HEADINGS[0]),
+        "closing": ("block", closing),
+        **{f"review-{j}": ("block", review["heading"]) for j, review in enumerate(reviews)},
+        "approval": ("block", APPROVAL_WORD),
+    }
+
     all_acted = all(r.decision is not None for r in chain)
     draft = not final and not all_acted
     version_label = f"ฉบับที่ {thai_number(version)}" + (" · ร่าง" if draft else "")
 
+    emblem = None
+    if m.emblem is not None:  # the file itself is handed to typst by render.py
+        digest = hashlib.sha256(m.emblem.data.encode("ascii")).hexdigest()[:16]
+        emblem = {"format": m.emblem.format, "file": f"emblem-{digest}.{m.emblem.format}"}
+
     return {
         "title": "บันทึกข้อความ",
+        "emblem": emblem,
         "office": clean(m.office),
         "phone": clean(m.phone),
         "ref": clean(m.ref),
@@ -279,8 +301,59 @@ def build_document(
         "reviews": reviews,
         "approval": approval,
         "version_label": version_label,
+        "flow": {
+            key: {"kind": kind, "word": first_word(text)} for key, (kind, text) in flow.items()
+        },
         "meta": {"title": clean(m.subject), "author": clean(m.author.name)},
     }
+
+
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
+_CLOSING = re.compile(r"^[)\]}.,:;!?\"'”’]+$")
+# a noun made with การ / ความ after the first word reads with it: ผล|การประเมิน is "ผลการ"
+_NOUN_PREFIXES = ("การ", "ความ")
+
+
+def first_word(line: str) -> str:
+    """The first word of a line of memo text, for the continuation word (คำต่อหน้า).
+
+    The line's first chunk between spaces (punctuation alone, as the "/" ticking a box, is
+    skipped) if it has no Thai letters ("(๔)", "IT"); else the
+    chunk's first dictionary word (PyThaiNLP newmm), with the punctuation around it and a
+    following การ / ความ: "(ลงชื่อ)", "มาตรการ", "ผลการ" (as the seed memo writes it).
+    """
+    # a chunk of punctuation only (the "/" ticking a box) is not a word
+    chunks = [c for c in line.split() if any(ch.isalnum() for ch in c)]
+    if not chunks:
+        return ""
+    chunk = chunks[0]
+    if not _THAI_LETTER.search(chunk):
+        return chunk
+    from pythainlp.tokenize import word_tokenize  # loaded once per process (the worker preloads)
+
+    tokens = word_tokenize(chunk, engine="newmm", keep_whitespace=False)
+    word, i = "", 0
+    while i < len(tokens) and not _THAI_LETTER.search(tokens[i]):
+        word += tokens[i]
+        i += 1
+    if i < len(tokens):
+        word += tokens[i]
+        i += 1
+    if i < len(tokens) and len(word) <= 4:
+        prefix = next((p for p in _NOUN_PREFIXES if tokens[i].startswith(p)), None)
+        if prefix:
+            word += prefix
+            i += len(tokens[i]) == len(prefix)
+    while i < len(tokens) and _CLOSING.match(tokens[i]):
+        word += tokens[i]
+        i += 1
+    return word
+
+
+def continuation_text(line: str) -> str:
+    """คำต่อหน้า for the page before the one whose top line is `line`: "/ผลการ..."."""
+    word = first_word(line)
+    return f"/{word}..." if word else ""
 
 
 def document_strings(doc: Any) -> list[str]:

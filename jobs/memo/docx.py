@@ -6,9 +6,16 @@ the regulation wants; the PDF uses Sarabun, its free twin, scaled to match. Word
 font of Thai text from the complex-script slot (w:cs) and its size from w:szCs, so every slot
 is set, and the default template's minorBidi / ar-SA defaults are replaced.
 
-python-docx builds the skeleton (styles, page, header and footer); the body is written as
-WordprocessingML text and parsed once, because python-docx's per-property API takes ~0.2 s
-for the seed memo and ~0.9 s for a 60-measure one.
+python-docx builds the skeleton (styles, page, header and footer, the emblem's image part);
+the body is written as WordprocessingML text and parsed once, because python-docx's
+per-property API takes ~0.2 s for the seed memo and ~0.9 s for a 60-measure one.
+
+Page numbers: "- ๒ -" centred in the header from page 2 on, a PAGE field in Thai digits (the
+first page has a header of its own, empty). Continuation words (คำต่อหน้า, "/ผลการ..." at the
+foot of each page but the last, as the PDF has them) are left out: Word lays the pages out
+itself and has no field for "the first word of the next page", so a fixed word would be wrong
+as soon as the author edits a line. The author adds them after the last edit, if the office
+wants them; the PDF, which is what goes up the chain, always has them.
 """
 
 from __future__ import annotations
@@ -158,9 +165,23 @@ def _signature(name: str, position: str, date: str | None = None) -> list[str]:
     ]
 
 
-def _body(d: dict[str, Any]) -> list[str]:
+def _title(d: dict[str, Any], emblem_run: str | None) -> str:
+    """บันทึกข้อความ centred; with the office's ครุฑ (1.5 cm) at the left margin beside it."""
+    if emblem_run is None:
+        return _par(runs=[_run(d["title"], TITLE, bold=True)], align=CENTER)
+    return (
+        "<w:p><w:pPr><w:tabs>"
+        f'<w:tab w:val="center" w:pos="{_tw(TEXT_WIDTH_CM / 2)}"/></w:tabs>'
+        '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+        + emblem_run
+        + _run("\t" + d["title"], TITLE, bold=True)
+        + "</w:p>"
+    )
+
+
+def _body(d: dict[str, Any], emblem_run: str | None = None) -> list[str]:
     out = [
-        _par(runs=[_run(d["title"], TITLE, bold=True)], align=CENTER),
+        _title(d, emblem_run),
         _par(
             runs=[_run("ส่วนราชการ", LABEL, True), _run(f"  {d['office']}  โทร. {d['phone']}")],
             before=6,
@@ -355,8 +376,19 @@ def _parse(xml: str) -> list[Any]:
     return list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>"))
 
 
-def build_docx(document: dict[str, Any]) -> bytes:
-    """DOCX bytes of the memo `document` (see content.build_document)."""
+EMBLEM_HEIGHT_CM = 1.5
+
+
+def _emblem_run(doc: Any, png: bytes) -> str:
+    """The run drawing the emblem inline, 1.5 cm high; python-docx stores the image part."""
+    run = doc.add_paragraph().add_run()
+    run.add_picture(io.BytesIO(png), height=Cm(EMBLEM_HEIGHT_CM))
+    return run._r.xml  # the paragraph itself goes: the body is written anew (_with_body)
+
+
+def build_docx(document: dict[str, Any], emblem_png: bytes | None = None) -> bytes:
+    """DOCX bytes of the memo `document` (see content.build_document); `emblem_png` is the
+    office's ครุฑ as PNG when the plan names one."""
     d = document
     doc = Document()
     _defaults(doc)
@@ -364,9 +396,10 @@ def build_docx(document: dict[str, Any]) -> bytes:
     doc.core_properties.title = d["meta"]["title"]
     doc.core_properties.author = d["meta"]["author"]
     doc.core_properties.language = "th-TH"
+    emblem_run = _emblem_run(doc, emblem_png) if emblem_png else None
     skeleton = io.BytesIO()
     doc.save(skeleton)
-    return _with_body(skeleton.getvalue(), "".join(_body(d)))
+    return _with_body(skeleton.getvalue(), "".join(_body(d, emblem_run)))
 
 
 _BODY = re.compile(r"(<w:body>)(.*?)(<w:sectPr[ >])", re.S)
