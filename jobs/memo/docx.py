@@ -277,9 +277,16 @@ def _body(d: dict[str, Any], emblem_run: str | None = None) -> list[str]:
     out += _signature(d["author"]["name"], d["author"]["position"])
 
     for review in d["reviews"]:
-        if review["text"]:
-            out.append(_par(review["heading"], before=12, keep_next=True))
-            out.append(_par(review["text"], left_cm=INDENT_CM, keep_next=True))
+        if review["text"]:  # on the form's line, after the heading, as in the PDF
+            out.append(
+                _par(
+                    f"{review['heading']} {review['text']}",
+                    before=12,
+                    left_cm=INDENT_CM,
+                    first_cm=-INDENT_CM,
+                    keep_next=True,
+                )
+            )
         else:
             out.append(_par(review["heading"] + " \t", before=12, dotted_tab=True, keep_next=True))
             out.append(_par("\t", dotted_tab=True, keep_next=True))
