@@ -42,8 +42,9 @@ TWIPS_PER_CM = 1440 / 2.54
 TEXT_WIDTH_CM = 16.0  # A4 21 cm - 3 cm left - 2 cm right
 INDENT_CM = 2.5
 SIGNATURE_LEFT_CM = 7.5
-PLAN_WIDTHS_CM = (4.2, 5.4, 3.3, 3.1)
-RESULT_WIDTHS_CM = (3.9, 4.9, 2.2, 2.35, 2.65)
+# the PDF's columns (memo.typ): the steps widest, the owners one run of names
+PLAN_WIDTHS_CM = (3.8, 6.0, 3.3, 2.9)
+RESULT_WIDTHS_CM = (3.9, 5.9, 1.9, 1.9, 2.4)
 
 LEFT, CENTER, RIGHT, THAI = "left", "center", "right", "thaiDistribute"
 DOTS = "." * 30  # fits the signature column even where Word lacks TH SarabunPSK
@@ -227,7 +228,7 @@ def _body(d: dict[str, Any], emblem_run: str | None = None) -> list[str]:
                 [
                     _cell(w[0], [r["measure"]]),
                     _cell(w[1], r["steps"]),
-                    _cell(w[2], r["owners"]),
+                    _cell(w[2], [" ".join(r["owners"])]),
                     _cell(w[3], [r["monitoring"]]),
                 ]
             )

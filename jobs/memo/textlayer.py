@@ -999,10 +999,10 @@ def _marks_at_the_pen(show: _Show, stats: TextLayerStats) -> None:
     the adjustment moved after it: the same page, and readers that group glyphs into lines by
     their boxes (pdfminer.six) keep the cluster on one line."""
     font = show.font
-    if font is None:
+    entries = show.entries
+    if font is None or len(entries) < 4:  # a base, a mark, an adjustment and a mark at least
         return
     marks = font.marks
-    entries = show.entries
     previous_mark = False
     i = 0
     while i < len(entries):
@@ -1091,7 +1091,14 @@ def _fix_page(data: bytes, fonts: dict[bytes, _Font | None], stats: TextLayerSta
         out += data[last : show.start]
         last = show.end
         font = show.font
-        codes = [slot.code for slot in show.slots()]
+        slots = show.slots()
+        if font is None or (
+            not show.changed
+            and all(slot.code == slot.glyph and not font.no_advance(slot.glyph) for slot in slots)
+        ):
+            out += data[show.start : show.end]  # nothing to change: typst's own bytes
+            continue
+        codes = [slot.code for slot in slots]
         needs_span = (
             show.span is None
             and font is not None
