@@ -249,9 +249,16 @@ def render(r: dict[str, Any]) -> str:  # noqa: C901 - one page, top to bottom
     if m_:
         add("## Memo compile")
         add("")
+        when = (
+            f" Measured on {m_['measured']} by `python -m bench.run --memo` (the memo part alone;"
+            " the other sections are from the full run above)."
+            if m_.get("alone")
+            else ""
+        )
         add(
-            f"`itabot compile --at …` wall time less `itabot --help` (process start-up, median {m_['itabot_help_median_s']} s), median of 3; "
-            "the compile is an RQ job in a forked work horse; typst time from the job's own result."
+            f"`itabot compile --at …` wall time less `itabot --help` (process start-up, median {m_['itabot_help_median_s']} s), median of 3. "
+            "The compile is an RQ job run in the worker process, where typst, its fonts and the "
+            "text layer's glyph tables stay loaded (the worker warms them at start)." + when
         )
         add("")
         add(
@@ -263,6 +270,30 @@ def render(r: dict[str, Any]) -> str:  # noqa: C901 - one page, top to bottom
             add(
                 f"| {key} | {x['pages']} | {x['compile_wall_median_s']} s | **{x['net_s']} s** | {x['job_median_s']} s | {x['typst_median_s']} s | {100 * (x['typst_share_of_net'] or 0):.0f}% |"
             )
+        if all("split_s" in m_[key] for key in ("seed", "60x12")):
+            add("")
+            add(
+                "Where the net time goes (medians of each part, seconds). Typesetting: typst, "
+                "the continuation words included (a second pass only when a paragraph breaks "
+                "across pages). Text layer: jobs/memo/textlayer.py. PNG: PDFium draws page 1 of "
+                "the final PDF. DOCX: built on its own thread while typst runs, so beside the "
+                "others, not after them. Storing: the rest of the job (files and version into "
+                "Redis, the review request). Queueing: enqueued to started. RQ: the worker's "
+                "bookkeeping around the job. CLI: the rest of the net wall time (allocating the "
+                "version, enqueueing, waiting on the result, writing the files out)."
+            )
+            add("")
+            add(
+                "| plan | typesetting | text layer | PNG | (DOCX, beside) | storing | queueing | RQ | CLI | net |"
+            )
+            add("|---|---|---|---|---|---|---|---|---|---|")
+            for key in ("seed", "60x12"):
+                x = m_[key]
+                sp = x["split_s"]
+                add(
+                    f"| {key} | {sp['typesetting']} | {sp['text_layer']} | {sp['png']} | ({sp['docx_beside']}) | "
+                    f"{sp['storing']} | {sp['queueing']} | {sp['rq_overhead']} | {sp['cli']} | **{x['net_s']}** |"
+                )
         rin = m_.get("render_in_process") or {}
         if "error" not in rin and rin:
             add("")
