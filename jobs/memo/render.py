@@ -15,6 +15,7 @@ The DOCX (python-docx) is built from the same document model on another thread m
 from __future__ import annotations
 
 import atexit
+import gc
 import io
 import json
 import logging
@@ -122,9 +123,15 @@ def _root() -> Path:
         folder = Path(tempfile.mkdtemp(prefix="itabot-memo-"))
         template = resources.files("jobs.memo").joinpath("memo.typ")
         (folder / "memo.typ").write_bytes(template.read_bytes())
-        atexit.register(shutil.rmtree, folder, True)
+        atexit.register(_remove_root, folder, os.getpid())
         _workspace = folder
     return _workspace
+
+
+def _remove_root(folder: Path, owner: int) -> None:
+    """At exit, by the process that made it (a forked child inherits the exit handler)."""
+    if os.getpid() == owner:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def _emblem_file(document: dict[str, Any], content: bytes | None) -> None:
@@ -357,31 +364,51 @@ def render_memo(memo: MemoInput) -> RenderedMemo:
         pdf, pages, words, typeset_seconds = _typeset_memo(document)
     else:
         pdf, pages, words, typeset_seconds = _typeset_in_fresh_process(document, emblem)
+    # Page 1 for LINE is drawn from typst's PDF on another thread (PDFium and the PNG encoder
+    # run without the GIL) while the text layer, Python, is mended: the text layer draws
+    # nothing new, so the image is the final page's.
+    png_result: dict[str, Any] = {}
+    png_thread = threading.Thread(
+        target=_page_png_into,
+        args=(pdf, document.get("emblem") is not None, png_result),
+        name="memo-png",
+        daemon=True,
+    )
+    png_thread.start()
     fixing = time.perf_counter()
     pdf, stats = fix_text_layer(pdf)
-    drawing = time.perf_counter()
-    png = page_png(pdf, color=document.get("emblem") is not None)
-    drawn = time.perf_counter()
+    fixed = time.perf_counter()
+    png_thread.join()
     docx_thread.join()
-    if "error" in docx_result:
-        raise docx_result["error"]
+    for result in (png_result, docx_result):
+        if "error" in result:
+            raise result["error"]
     timings = {
         "typeset": typeset_seconds,
-        "text_layer": drawing - fixing,
-        "png": drawn - drawing,
+        "text_layer": fixed - fixing,
+        "png": png_result["seconds"],
         "docx": docx_result["seconds"],
         "total": time.perf_counter() - started,
     }
     return RenderedMemo(
         pdf=pdf,
         docx=docx_result["docx"],
-        png=png,
+        png=png_result["png"],
         pages=pages,
         typeset_seconds=typeset_seconds,
         continuation=words,
         text_layer=stats,
         timings={k: round(v, 4) for k, v in timings.items()},
     )
+
+
+def _page_png_into(pdf: bytes, color: bool, result: dict[str, Any]) -> None:
+    started = time.perf_counter()
+    try:
+        result["png"] = page_png(pdf, color=color)
+    except BaseException as exc:  # re-raised in the calling thread
+        result["error"] = exc
+    result["seconds"] = time.perf_counter() - started
 
 
 def _build_docx_into(
@@ -396,12 +423,18 @@ def _build_docx_into(
 
 
 def warm_up() -> None:
-    """Load what a memo needs once, before the first one is asked for (the worker calls this):
-    the compiler and its fonts, typst's caches for the template, the glyph tables of the text
-    layer, PDFium and the Thai dictionary of the continuation words."""
+    """Load what a memo needs once, before the first one is asked for (the worker calls this
+    last in its preload): the compiler and its fonts, typst's caches for the template, the
+    glyph tables of the text layer, PDFium and the Thai dictionary of the continuation words;
+    then freeze the garbage collector's view of all that (gc.freeze)."""
     from jobs.memo.samples import seed_input
 
     started = time.perf_counter()
     glyph_texts()
     render_memo(seed_input(version=1))
+    # What is loaded by now lives as long as the process (modules, the Thai dictionary's half a
+    # million objects, the glyph tables): kept out of every later garbage collection, which a
+    # memo's many small objects would otherwise trigger over all of it.
+    gc.collect()
+    gc.freeze()
     log.info("memo renderer warm", extra={"details": {"seconds": time.perf_counter() - started}})

@@ -11,21 +11,30 @@ spell its text in a `/Span <</ActualText …>> BDC … EMC`. Two things go wrong
   that never began a cluster (control characters in the text) and read each base consonant
   as the first cluster it appeared in (``สำ`` for every ส).
 
-`fix_text_layer` rewrites the PDF so that every reader gets the same, exact text:
+`fix_text_layer` rewrites the PDF (pikepdf; the content streams are read with one regular
+expression and written back in place) so that every reader gets the same, exact text:
 
-1. the stray mark glyph is moved into its cluster's text object and span, at the very same
-   place on the page (its text matrix is recomputed for the cluster's coordinate system);
-2. every glyph occurrence gets a character code whose ToUnicode entry is its own share of
-   the cluster's text: the glyph's own character(s) from the font's cmap and GSUB (ส, ั, ้),
-   and for a glyph drawn in two roles a second code for the same glyph (CIDToGIDMap). SARA AM
-   is drawn as nikhahit + sara aa: the nikhahit reads ำ and that sara aa reads as nothing.
-   A cluster that cannot be split that way reads whole from its first glyph;
+1. a stray mark glyph goes back into its cluster's run and ActualText span, at the same place
+   on the page: its rise (and its offset, in whole font units) becomes part of the glyph, a
+   TrueType composite of it added to the embedded subset, since a run has one baseline;
+2. every glyph occurrence gets a character code whose ToUnicode entry is its own share of the
+   cluster's text: the glyph's own character(s), from Sarabun's cmap and GSUB (ส, ั, ้; the
+   small and narrow marks; ฐ without its tail), and for a glyph read another way a second
+   code for the same glyph (CIDToGIDMap). SARA AM is drawn as nikhahit + sara aa: the
+   nikhahit reads ำ, that sara aa reads as nothing. A cluster that cannot be split so reads
+   whole from its first glyph;
 3. typst's ActualText spans stay (they agree with the new ToUnicode); a run outside any span
    that holds a glyph reading as nothing gets a span of its own, because PDFium replaces an
-   empty ToUnicode entry by the raw character code.
+   empty ToUnicode entry by the raw character code;
+4. for pdfminer.six's layout analysis (pdfplumber), which splits a line between two glyphs of
+   no width that are apart: marks get MARK_WIDTH in /W, taken back by the TJ right after each,
+   and a mark typst moves away from the mark before it (over ป ฟ ฝ) is drawn at the text
+   position by a composite glyph moved so.
 
-Only the text layer changes: the same glyphs are drawn at the same places (the tests compare
-the rendered pages before and after, pixel for pixel).
+What is drawn stays where it was: the tests compare the rendered pages before and after (at
+576 ppi no ink moves by more than a pixel; PDFium places glyph bitmaps on whole pixels, so a
+mark drawn by a composite may land one pixel away from where the separate run put it).
+Content this module does not understand leaves the PDF as typst wrote it (logged).
 """
 
 from __future__ import annotations
@@ -45,7 +54,7 @@ from fontTools.ttLib.standardGlyphOrder import standardGlyphOrder
 
 from jobs.memo.fonts import font_files
 
-__all__ = ["TextLayerStats", "fix_text_layer", "glyph_texts"]
+__all__ = ["TextLayerStats", "first_lines", "fix_text_layer", "glyph_texts"]
 
 log = logging.getLogger(__name__)
 
@@ -135,7 +144,7 @@ class TextLayerStats:
     """What fix_text_layer did, for the tests and the logs."""
 
     strays_moved: int = 0
-    raised_glyphs: int = 0  # composite glyphs added: a mark drawn higher, in its cluster's run
+    raised_glyphs: int = 0  # composite glyphs added: a mark moved (up, or to the text position)
     strays_left: int = 0  # stray marks that could not be moved (their text still repeats)
     aliases: int = 0  # extra character codes made for glyphs drawn in a second role
     spans_added: int = 0
@@ -1029,7 +1038,6 @@ def _marks_at_the_pen(show: _Show, stats: TextLayerStats) -> None:
             i = j
             entries.insert(i + 1, shift)
             show.changed = True
-            stats.raised_glyphs += 0
         previous_mark = entry.glyph in marks or font.no_advance(entry.glyph)
         i += 1
 
