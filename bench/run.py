@@ -268,8 +268,8 @@ class Bench:
 
     # -- memo ---------------------------------------------------------------------------------------
     def memo(self) -> None:
-        self.log("memo: itabot compile --at … less itabot --help, median of 3")
-        self.results["memo"] = memo_cli.run(self.world, runs=3)
+        self.log("memo: itabot compile --at … less itabot --help, median of 5")
+        self.results["memo"] = memo_cli.run(self.world, runs=5)
         m = self.results["memo"]
         self.log(f"  seed {m['seed']['net_s']} s, 60x12 {m['60x12']['net_s']} s")
 

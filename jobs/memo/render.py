@@ -6,10 +6,11 @@ One memo, with the typst compiler and its fonts kept warm in the process (the wo
    footers found by typst's own introspection (memo.typ); only when a paragraph runs from one
    page onto the next are they read back from the PDF (textlayer.first_lines) and typst sets
    the memo once more with them (footers sit in the margin: the body cannot move, checked);
-3. the text layer is made exact (textlayer.fix_text_layer);
-4. PDFium renders page 1 of that same PDF for LINE (no second typesetting for the image).
+2. PDFium draws page 1 of that PDF for LINE (no second typesetting for the image) on one
+   thread while the text layer is made exact on this one (textlayer.fix_text_layer, which
+   moves nothing that is drawn).
 
-The DOCX (python-docx) is built from the same document model on another thread meanwhile.
+The DOCX (python-docx) is built from the same document model on a third thread meanwhile.
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ class RenderedMemo:
     docx: bytes
     png: bytes  # page 1, for a LINE image message
     pages: int
-    typeset_seconds: float  # time spent inside typst (both passes)
+    typeset_seconds: float  # time spent inside typst (both passes when there are two)
     continuation: list[str] = field(default_factory=list)  # per page: "/word..." or ""
     text_layer: TextLayerStats = field(default_factory=TextLayerStats)
     # seconds: typeset, text_layer, png, docx (on its own thread, beside the others), total
