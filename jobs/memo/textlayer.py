@@ -323,6 +323,22 @@ class _Font:
             self.__dict__["_marks"] = found
         return found
 
+    def plain_run(self, items: tuple[float | int, ...]) -> bool:
+        """Whether every glyph of a run reads as typst mapped it, its own character(s), and
+        advances: such a run needs no change (remembered per run)."""
+        cache = self.__dict__.setdefault("_plain_runs", {})
+        found = cache.get(items)
+        if found is None:
+            plain = self.__dict__.get("_plain")
+            if plain is None:
+                plain = self.__dict__["_plain"] = frozenset(
+                    g
+                    for g, own in self.candidates.items()
+                    if own and self.old.get(g) == own[0] and self.glyph_width(g) != 0
+                )
+            found = cache[items] = all(type(i) is float or i in plain for i in items)
+        return found
+
     def no_advance(self, glyph: int) -> bool:
         """Whether `glyph` (a glyph id, not a code) draws without moving the text position."""
         cache = self.__dict__.setdefault("_no_advance", {})
@@ -598,6 +614,9 @@ def _with_raised_glyphs(font_file: bytes, raised: dict[tuple[int, int, int], int
 
 
 def _write_font(pdf: pikepdf.Pdf, font: _Font) -> None:
+    # the runs left as typst wrote them (_scan) draw glyphs by their own codes, as they read
+    for glyph in font.__dict__.get("_plain", ()):
+        font.code(glyph, font.candidates[glyph][0])
     lines = [
         "/CIDInit /ProcSet findresource begin",
         "12 dict begin",
@@ -755,9 +774,17 @@ def _entries(token: bytes, is_array: bool) -> list[float | _Slot]:
     return [i if isinstance(i, float) else _Slot(i) for i in _items(token, is_array)]
 
 
-def _scan(data: bytes, fonts: dict[bytes, _Font | None]) -> tuple[list[_Show], list[str]] | None:
-    """The shows of a content stream and the ActualText of its spans; None if not understood."""
+def _scan(
+    data: bytes, fonts: dict[bytes, _Font | None], every: bool = False
+) -> tuple[list[_Show], list[str]] | None:
+    """The shows of a content stream and the ActualText of its spans; None if not understood.
+
+    A run outside any span whose glyphs all read as their own characters and all advance
+    needs nothing (about half the runs): it is left out unless `every`, or unless the next
+    run begins with a mark that belongs to its last cluster.
+    """
     shows: list[_Show] = []
+    skipped: tuple | None = None  # the run left out just before, should the next need it
     spans: list[str] = []
     ctm: Matrix = IDENTITY
     tm: Matrix = IDENTITY
@@ -869,16 +896,44 @@ def _scan(data: bytes, fonts: dict[bytes, _Font | None]) -> tuple[list[_Show], l
                     span = mark
                     break
         font = fonts.get(font_name)
-        entries = _entries(token, is_array)
-        if font is None and any(type(e) is _Slot for e in entries):
-            return None
+        items = _items(token, is_array)
+        if font is None:
+            if any(type(i) is int for i in items):
+                return None
+        elif not every and span is None and font.plain_run(items):
+            state = (ctm, tm, fill, mode, regular, in_artifact, cut)
+            skipped = (start, end, font, size, token, is_array, state)
+            continue
+        elif skipped is not None and span is None:
+            first = next((i for i in items if type(i) is int), None)
+            if first is not None and not font.old.get(first):  # it joins the run before's
+                s_start, s_end, s_font, s_size, s_token, s_array, s_state = skipped
+                s_ctm, s_tm, s_fill, s_mode, s_regular, s_artifact, s_cut = s_state
+                shows.append(
+                    _Show(
+                        s_start,
+                        s_end,
+                        s_font,
+                        s_size,
+                        _entries(s_token, s_array),
+                        None,
+                        s_ctm,
+                        s_tm,
+                        s_fill,
+                        s_mode,
+                        s_regular,
+                        s_artifact,
+                        s_cut,
+                    )
+                )
+        skipped = None
         shows.append(
             _Show(
                 start,
                 end,
                 font,
                 size,
-                entries,
+                [i if type(i) is float else _Slot(i) for i in items],  # type: ignore[misc]
                 span,
                 ctm,
                 tm,
@@ -1163,7 +1218,7 @@ def first_lines(pdf_bytes: bytes) -> list[str]:
     loaded: dict[tuple[int, int], _Font | None] = {}
     out = []
     for page in pdf.pages:
-        scanned = _scan(_page_content(page), _page_fonts(page, loaded))
+        scanned = _scan(_page_content(page), _page_fonts(page, loaded), every=True)
         if scanned is None:
             out.append("")
             continue
