@@ -13,6 +13,7 @@ export PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
 export LINE_API_URL ?= http://127.0.0.1:$(SIMULATOR_PORT)
 export LINE_DATA_API_URL ?= http://127.0.0.1:$(SIMULATOR_PORT)
 export PYTHAINLP_READ_ONLY := 1
+LINTED := core store line handlers jobs bot simulator tests bench scripts
 
 .PHONY: run test setup redis lint format bench fuzz docs clean chromium poppler
 
@@ -43,16 +44,23 @@ run: setup redis
 	@echo ""
 	PATH=$(VENV)/bin:$$PATH $(VENV)/bin/honcho -f Procfile.demo start
 
-test: setup redis chromium poppler
-	PATH=$(VENV)/bin:$$PATH $(PY) -m pytest -q $(PYTEST_ARGS)
+# The tests use their own database (ITABOT_TEST_REDIS_URL, tests/conftest.py): make sure the
+# server it names answers, which may not be the one REDIS_URL names.
+test: setup chromium poppler
+	@REDIS_URL=$${ITABOT_TEST_REDIS_URL:-redis://127.0.0.1:6379/13} PYTHON=$(PY) scripts/ensure-redis.sh
+	@# pytest exits 5 when it collected no tests: say so, and fail like any other failure
+	PATH=$(VENV)/bin:$$PATH $(PY) -m pytest -q $(PYTEST_ARGS) || { rc=$$?; \
+	  [ $$rc -ne 5 ] || echo "test: pytest collected no tests" >&2; exit $$rc; }
 
-lint:
-	$(VENV)/bin/ruff check bot handlers jobs store tests bench scripts
-	$(VENV)/bin/ruff format --check bot handlers jobs store tests bench scripts
+# ruff, then the layer contracts (pyproject.toml [tool.importlinter]).
+lint: setup
+	$(VENV)/bin/ruff check $(LINTED)
+	$(VENV)/bin/ruff format --check $(LINTED)
+	$(VENV)/bin/lint-imports
 
-format:
-	$(VENV)/bin/ruff format bot handlers jobs store tests bench scripts
-	$(VENV)/bin/ruff check --fix bot handlers jobs store tests bench scripts
+format: setup
+	$(VENV)/bin/ruff format $(LINTED)
+	$(VENV)/bin/ruff check --fix $(LINTED)
 
 bench: setup redis
 	PATH=$(VENV)/bin:$$PATH $(PY) -m bench.run

@@ -15,7 +15,7 @@ import os
 import redis
 from flask import Flask, Response, request
 
-from bot.config import load_settings
+from core.config import load_settings
 
 settings = load_settings()
 SECRET = settings.channel_secret.encode("utf-8")

@@ -21,8 +21,8 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jobs.memo import MemoInput, render_memo  # noqa: E402
-from jobs.memo.samples import large_input, seed_input  # noqa: E402
+from jobs.memo import MemoInput, render_memo
+from jobs.memo.samples import large_input, seed_input
 
 CASES: dict[str, Callable[[int], MemoInput]] = {
     "seed (6 measures x 5 divisions)": lambda v: seed_input(version=v),

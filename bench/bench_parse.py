@@ -13,7 +13,7 @@ import time
 
 from bot.demo import demo_plan_text
 from handlers.parse import MeasureRef, parse_report
-from store.plan import parse_plan
+from store.plan_schema import parse_plan
 from tests.test_parse_table import CASES
 
 MESSAGES = [case.values[0] for case in CASES]  # the test table's realistic messages

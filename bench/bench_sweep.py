@@ -23,13 +23,13 @@ os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
 
 import redis  # noqa: E402
 
-from bot.config import load_settings  # noqa: E402
 from bot.demo import demo_plan_text  # noqa: E402
+from core.config import load_settings  # noqa: E402
 from jobs import remind  # noqa: E402
-from jobs.queues import DELIVERY  # noqa: E402
 from store import people, plans  # noqa: E402
 from store import status as status_store  # noqa: E402
-from store.plan import parse_plan  # noqa: E402
+from store.plan_schema import parse_plan  # noqa: E402
+from store.queues import DELIVERY  # noqa: E402
 
 AT = "2021-03-24T09:00:00+07:00"  # the D-7 slot of the seed plan
 

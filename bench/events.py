@@ -1,7 +1,7 @@
 """Simulated people and the signed webhook requests they cause: the bench's event mix.
 
 Staff are registered straight through the store (invite + redeem, as `ลงทะเบียน CODE` would);
-events are LINE webhook bodies built like the simulator builds them (`bot.simulator.webhook`),
+events are LINE webhook bodies built like the simulator builds them (`simulator.webhook`),
 signed with the channel secret, each carrying a reply token the simulator issued.
 
 The mix, per request: status by text (Thai and Arabic digits, several measures, negations,
@@ -19,10 +19,10 @@ from typing import Any
 
 import redis
 
-from bot.simulator import webhook
 from handlers import postback
+from simulator import webhook
 from store import people
-from store.plan import Plan
+from store.plan_schema import Plan
 
 THAI_DIGITS = str.maketrans("0123456789", "๐๑๒๓๔๕๖๗๘๙")
 

@@ -26,7 +26,7 @@ from bench import procs
 from bench.world import World
 from jobs.memo.samples import large_plan
 from store import plans
-from store.plan import Plan
+from store.plan_schema import Plan
 
 AT = "2021-03-30T10:00:00+07:00"
 LARGE_ORG = "bench-large"

@@ -68,7 +68,7 @@ class Proc:
         self.name = name
         self.command = command
         self.log_path = LOG_DIR / f"{name}.log"
-        self._log = open(self.log_path, "wb")  # noqa: SIM115 - closed in stop()
+        self._log = open(self.log_path, "wb")  # closed in stop()
         self.popen = subprocess.Popen(
             ["bash", "-c", f"exec {command}"],
             cwd=ROOT,

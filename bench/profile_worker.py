@@ -25,17 +25,17 @@ def main() -> int:
     args = parser.parse_args()
     from pyinstrument import Profiler
 
-    from bot import logs
-    from bot.config import load_settings
+    from core import logs
+    from core.config import load_settings
     from jobs import worker as product_worker
-    from jobs.queues import ALL
+    from store.queues import ALL
 
     settings = load_settings()
     logs.setup("WARNING")
     product_worker.preload()
-    from jobs import webhook
+    from handlers import replies
 
-    webhook.start_background_replies()  # as `itabot worker` runs (jobs.worker.run)
+    replies.start_background_replies()  # as `itabot worker` runs (jobs.worker.run)
     r = redis.Redis.from_url(settings.redis_url)
     queued = r.llen("rq:queue:events")
     w = product_worker.ItabotWorker(list(ALL), connection=r)

@@ -36,7 +36,7 @@ def _install() -> None:
     )
     pending: list[str] = []
 
-    def send_packed_command(self, command, check_health=True):  # noqa: ANN001
+    def send_packed_command(self, command, check_health=True):
         phase = _state["phase"]
         if phase:
             _state["rt"][phase] += 1
@@ -45,11 +45,11 @@ def _install() -> None:
         pending.clear()
         return send(self, command, check_health)
 
-    def send_command(self, *args, **kwargs):  # noqa: ANN001
+    def send_command(self, *args, **kwargs):
         pending.append(str(args[0]))
         return send_one(self, *args, **kwargs)
 
-    def pack_commands(self, commands):  # noqa: ANN001
+    def pack_commands(self, commands):
         commands = list(commands)
         pending.extend(str(c[0]) for c in commands)
         return pack_many(self, commands)
@@ -59,7 +59,7 @@ def _install() -> None:
     rc.Connection.pack_commands = pack_commands
 
 
-def _measure(phase: str, fn) -> tuple[int, int, list]:  # noqa: ANN001
+def _measure(phase: str, fn) -> tuple[int, int, list]:
     _state["rt"][phase] = 0
     _state["cmds"][phase] = 0
     _state["names"][phase] = []
@@ -86,10 +86,10 @@ def main() -> int:
     from bench import events
     from bench.world import SIGNING_KEY
     from bot.app import create_app
-    from bot.config import DEMO_CHANNEL_SECRET, load_settings
+    from core.config import DEMO_CHANNEL_SECRET, load_settings
     from jobs import webhook as webhook_job
     from jobs import worker as product_worker
-    from jobs.queues import ALL
+    from store.queues import ALL
 
     settings = load_settings()
     product_worker.preload()
@@ -163,7 +163,7 @@ def main() -> int:
 
     webhook_job.process_body = counted_body
     worker = product_worker.ItabotWorker(list(ALL), connection=rb)
-    worker._last_beat = 1e18  # noqa: SLF001 - steady state: the idle heartbeat is not due
+    worker._last_beat = 1e18  # steady state: the idle heartbeat is not due
     rt_total, cmd_total, names_total = _measure(
         "worker",
         lambda: worker.work(

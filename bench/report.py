@@ -97,7 +97,7 @@ def write(r: dict[str, Any], path: Path) -> None:
     path.write_text(render(r), encoding="utf-8")
 
 
-def render(r: dict[str, Any]) -> str:  # noqa: C901 - one page, top to bottom
+def render(r: dict[str, Any]) -> str:  # one page, top to bottom
     m = r["machine"]
     lines: list[str] = []
     add = lines.append
@@ -275,7 +275,7 @@ def render(r: dict[str, Any]) -> str:  # noqa: C901 - one page, top to bottom
             add(
                 "Where the net time goes (medians of each part, seconds). Typesetting: typst, "
                 "the continuation words included (a second pass only when a paragraph breaks "
-                "across pages). Text layer: jobs/memo/textlayer.py. PNG: PDFium draws page 1 of "
+                "across pages). Text layer: jobs/memo/textlayer. PNG: PDFium draws page 1 of "
                 "the final PDF. DOCX: built on its own thread while typst runs, so beside the "
                 "others, not after them. Storing: the rest of the job (files and version into "
                 "Redis, the review request). Queueing: enqueued to started. RQ: the worker's "
@@ -470,7 +470,7 @@ mark), the same replies; `tests/test_foundation.py` and `tests/test_reporting.py
 ## The memo (issue 13)
 
 - **Text layer.** typst 0.15 writes a raised Thai tone mark as a text object of its own that repeats its
-  cluster (typst#7610, #4225; krilla#411): PDFium and poppler read "ขั้ขั้นตอน". `jobs/memo/textlayer.py`
+  cluster (typst#7610, #4225; krilla#411): PDFium and poppler read "ขั้ขั้นตอน". `jobs/memo/textlayer`
   puts the mark back into its cluster's run (a composite glyph carries its offset), gives every glyph its
   own ToUnicode entry and lets pdfminer.six keep clusters on a line; pikepdf writes it. Measured in the
   split as "text layer".
@@ -506,7 +506,7 @@ mark), the same replies; `tests/test_foundation.py` and `tests/test_reporting.py
   cache of ~1,000 plans (or one keyed by org and plan revision) fixes it; the web tier is flat (its cost per
   webhook does not depend on the organisation).
 - **Memo, seed under 0.5 s** (when the machine is busy). The job now takes ~0.2–0.3 s (see the split
-  in the memo section): typst ~0.1 s, the text layer ~0.1 s (jobs/memo/textlayer.py, pure Python over
+  in the memo section): typst ~0.1 s, the text layer ~0.1 s (jobs/memo/textlayer, pure Python over
   ~4,000 glyph runs), page 1 ~0.03 s on its own thread beside it. The largest part left is outside the job:
   `itabot compile` imports ~0.2 s more than `itabot --help` (`bot.files` → `store.versions` → `redis`,
   which imports `redis.asyncio` and so `asyncio`; then `rq`), so the net time hovers around 0.5 s on a

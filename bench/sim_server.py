@@ -2,7 +2,7 @@
 
     python -m bench.sim_server  (env SIMULATOR_PORT, BOT_WEBHOOK_URL, LINE_CHANNEL_SECRET, ...)
 
-The product's simulator (`bot.simulator.app.create_app`) answers the bot's Messaging API calls
+The product's simulator (`simulator.app.create_app`) answers the bot's Messaging API calls
 exactly as in the tests: schema-checked, reply tokens single-use. The load generator posts
 webhooks to the bot itself (the simulator's own sender makes one blocking POST per event and
 cannot drive 16 connections), so it needs reply tokens the simulator has issued; these routes
@@ -27,7 +27,7 @@ from typing import Any
 from flask import jsonify, request
 from werkzeug.serving import make_server
 
-from bot.simulator.app import create_app, get_state
+from simulator.app import create_app, get_state
 
 
 def _text_of(message: dict[str, Any]) -> str:
@@ -107,7 +107,7 @@ def build(channel_secret: str, access_token: str, webhook_url: str):
 
 
 def main() -> None:
-    from bot.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET
+    from core.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET
 
     logging.basicConfig(level=logging.WARNING)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)

@@ -16,14 +16,14 @@ import requests
 
 from bench import events, procs
 from bench.loadgen import percentile
-from bot.config import DEMO_CHANNEL_SECRET
+from core.config import DEMO_CHANNEL_SECRET
 from store import plans
 from store import status as status_store
 from store.db import GLOBAL_DEFAULT_ORG, key
-from store.plan import Plan, load_plan_file
+from store.plan_schema import Plan, load_plan_file
 
 SEED_PLAN = procs.ROOT / "examples" / "naphu-2564.yaml"
-SIGNING_KEY = "itabot-links:" + DEMO_CHANNEL_SECRET  # bot.config's default for the demo secret
+SIGNING_KEY = "itabot-links:" + DEMO_CHANNEL_SECRET  # core.config's default for the demo secret
 APPLIED_MARK = "บันทึกแล้วครับ"
 UNCHANGED_MARK = "อยู่แล้วครับ"
 

@@ -1,4 +1,4 @@
-"""`itabot`: the command line of the product (PRODUCT.md section 4)."""
+"""`itabot`: the command line of the product (docs/PRODUCT.md section 4)."""
 
 from __future__ import annotations
 
@@ -7,35 +7,54 @@ import json
 import os
 import sys
 import time
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
-from bot import texts
-from bot.config import load_settings
-from bot.thai import to_thai_digits
+from bot import cli_evidence, cli_org, cli_supervisor, line_setup
+from core.config import ConfigError, load_settings
+from core.texts import chat as texts
+from core.texts import cli as cli_texts
+from core.values import InviteKind
+
+if TYPE_CHECKING:  # the commands import what they use, so `itabot --help` starts fast
+    import redis
+    from rq.job import Job
+
+    from core.config import Settings
+    from store.plan_schema import Plan
 
 
-def _redis():
+def _redis() -> redis.Redis:
     from store.db import connect
 
     return connect(load_settings().redis_url)
 
 
-def _org(r, explicit: str | None = None) -> str:
+def _org(r: redis.Redis, explicit: str | None = None) -> str:
     from store import plans
 
     org = explicit or plans.default_org(r)
     if not org:
-        sys.exit("ยังไม่มีแผนในระบบ: ใช้ itabot plan load FILE ก่อน (no plan loaded)")
+        sys.exit(cli_texts.NO_PLAN)
     return org
 
 
-def _plan(r, org: str):
+def _open(args: argparse.Namespace) -> tuple[Settings, redis.Redis, str]:
+    """The settings, the store and the organisation a command is about (`--org` or the one
+    `POST /callback` serves); exits when no plan is loaded."""
+    settings = load_settings()
+    r = _redis()
+    return settings, r, _org(r, args.org)
+
+
+def _plan(r: redis.Redis, org: str) -> Plan:
     from store import plans
 
     plan = plans.get_plan(r, org)
     if plan is None:
-        sys.exit(f"ไม่พบแผนของ {org}")
+        sys.exit(cli_texts.no_plan_of(org))
     return plan
 
 
@@ -45,38 +64,38 @@ def _parse_at(text: str | None) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        sys.exit(f"--at ต้องเป็นวันเวลาแบบ ISO-8601 เช่น 2021-03-30T09:00:00+07:00 (ได้ {text!r})")
+        sys.exit(cli_texts.bad_at(text))
     return moment
 
 
 def cmd_plan_load(args: argparse.Namespace) -> int:
+    from jobs import schedule
     from store import plans
-    from store.plan import PlanError, load_plan_file
+    from store.plan_schema import PlanError, load_plan_file
 
     try:
         plan = load_plan_file(args.file)
     except PlanError as exc:
-        print("โหลดแผนไม่ได้ ไม่มีการเปลี่ยนแปลงในระบบ:", file=sys.stderr)
+        print(cli_texts.PLAN_REFUSED, file=sys.stderr)
         for problem in exc.problems:
             print(f"  - {problem}", file=sys.stderr)
         return 2
-    r = _redis()
-    try:
-        counts = plans.save_plan(r, plan, replace=args.replace)
-    except plans.OrgConflict as exc:
-        print(
-            f"ระบบนี้ให้บริการ {exc.current} อยู่แล้ว แผนนี้เป็นของ {plan.org.id}: "
-            "ใช้ --replace หากต้องการแทนที่ (nothing loaded)",
-            file=sys.stderr,
-        )
+    if args.org and args.org != plan.org.id:
+        print(cli_texts.plan_of_another_org(args.org, plan.org.id), file=sys.stderr)
         return 2
-    from jobs import schedule
-
+    r = _redis()
+    counts = plans.save_plan(r, plan, replace=args.replace)
     scheduled = schedule.reschedule(load_settings(), r, plan.org.id)
     print(
-        f"โหลดแผนของ{plan.org.name} ({plan.org.id}) แล้ว: {len(plan.divisions)} หน่วยงาน "
-        f"{len(plan.measures)} มาตรการ ขั้นตอนพิจารณา {len(plan.chain)} ขั้น; "
-        f"คงสถานะเดิม {counts['kept']} ช่อง, ตัดออก {counts['dropped']} ช่อง; ตั้งเวลางานไว้ {scheduled} รายการ"
+        cli_texts.plan_loaded(
+            plan.org.name,
+            plan.org.id,
+            len(plan.divisions),
+            len(plan.measures),
+            len(plan.chain),
+            counts,
+            scheduled,
+        )
     )
     return 0
 
@@ -84,75 +103,104 @@ def cmd_plan_load(args: argparse.Namespace) -> int:
 def cmd_invite(args: argparse.Namespace) -> int:
     from store import people
 
-    r = _redis()
-    org = _org(r, args.org)
+    _, r, org = _open(args)
     plan = _plan(r, org)
     target = args.target.strip()
-    if target == "admin":
-        kind = "admin"
-    elif target in plan.divisions:
-        kind = "division"
-    elif target in [s.position for s in plan.chain]:
-        kind = "position"
-    else:
-        choices = ", ".join([*plan.divisions, *[s.position for s in plan.chain], "admin"])
-        print(
-            f"ไม่รู้จัก “{target}”: ต้องเป็นชื่อหน่วยงาน ตำแหน่งในสายการพิจารณา หรือ admin ({choices})",
-            file=sys.stderr,
-        )
+    kind = plan.invite_kind(target)
+    if kind is None:
+        choices = ", ".join([*plan.divisions, *[s.position for s in plan.chain], InviteKind.ADMIN])
+        print(cli_texts.unknown_invite_target(target, choices), file=sys.stderr)
         return 2
     code = people.create_invite(r, org, kind, target, ttl=int(args.days * 86400))
     print(code)
-    print(
-        f"รหัสเชิญสำหรับ {target} ใช้ได้ครั้งเดียว ภายใน {args.days:g} วัน: ส่งข้อความ “ลงทะเบียน {code}” ถึงบอท",
-        file=sys.stderr,
-    )
+    print(cli_texts.invite_made(target, args.days, code), file=sys.stderr)
     return 0
 
 
 def cmd_status(args: argparse.Namespace) -> int:
     from store import status as status_store
 
-    r = _redis()
-    org = _org(r, args.org)
+    _, r, org = _open(args)
     plan = _plan(r, org)
     matrix = status_store.read_matrix(r, plan)
     if args.json:
         print(json.dumps(matrix.as_json(), ensure_ascii=False))
         return 0
-    counts = matrix.counts()
-    print(
-        f"{plan.org.name}: เสร็จ {counts['done']} · กำลังดำเนินการ {counts['in_progress']} · ยังไม่เริ่ม {counts['not_started']}"
-    )
+    print(cli_texts.status_counts(plan.org.name, matrix.counts()))
     for measure in plan.measures:
         state = matrix.measure_status(measure.id)
         bar_len = round(matrix.progress(measure.id) * 20)
-        print(f"\nข้อ {to_thai_digits(measure.id)} {measure.short_title or measure.title}")
+        print(f"\n{texts.measure_ref(measure.id)} {measure.short_title or measure.title}")
         print(f"  [{'█' * bar_len}{'·' * (20 - bar_len)}] {texts.STATUS_LABEL[state]}")
         for division, value in matrix.division_statuses(measure.id).items():
             print(f"    {texts.STATUS_ICON[value]} {division}: {texts.STATUS_LABEL[value]}")
     return 0
 
 
-def cmd_compile(args: argparse.Namespace) -> int:
-    from bot.files import file_name, file_url
-    from jobs.queues import DEFAULT, queue, retry_abandoned
-    from store import versions
-
-    settings = load_settings()
-    r = _redis()
-    org = _org(r, args.org)
-    from zoneinfo import ZoneInfo
-
+def _memo_moment(r: redis.Redis, org: str, at: str | None) -> tuple[datetime, date]:
+    """`--at` (default now; without a zone, in the plan's) and the memo's date: that day in
+    the plan's time zone."""
     from store import plans
 
     zone = plans.timezone_of(r, org)
     if zone is None:
-        sys.exit(f"ไม่พบแผนของ {org}")
-    moment = _parse_at(args.at)
+        sys.exit(cli_texts.no_plan_of(org))
+    moment = _parse_at(at)
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
-    memo_date = moment.astimezone(ZoneInfo(zone)).date()
+    return moment, moment.astimezone(ZoneInfo(zone)).date()
+
+
+def _wait_for(job: Job, timeout: float) -> bool:
+    """Wait for the compile job, showing progress on stderr; False when it failed or hung."""
+    started = time.monotonic()
+    while True:
+        # Blocks until the job's result lands (RQ pushes it to a stream), waking every
+        # second to show progress: no polling delay after the memo is ready.
+        result = job.latest_result(timeout=1)
+        if result is not None:
+            if result.type == result.Type.SUCCESSFUL:
+                print(cli_texts.COMPILED, file=sys.stderr)
+                return True
+            print(cli_texts.compile_failed(), file=sys.stderr)
+            if result.exc_string:
+                print(result.exc_string.strip().splitlines()[-1], file=sys.stderr)
+            return False
+        state = job.get_status(refresh=True)
+        if state in ("failed", "stopped", "canceled"):
+            print(cli_texts.compile_failed(state), file=sys.stderr)
+            return False
+        waited = time.monotonic() - started
+        if waited > timeout:
+            print(cli_texts.compile_timeout(timeout), file=sys.stderr)
+            return False
+        print(cli_texts.compiling(state, waited), end="", file=sys.stderr, flush=True)
+
+
+def _write_files(settings: Settings, org: str, version: int, out: str) -> None:
+    """Save the version's files under OUT/org/vN and print each with its signed link."""
+    from core.file_links import file_name, file_url
+    from store import versions
+    from store.db import connect_binary
+
+    out_dir = Path(out) / org / f"v{version}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    rb = connect_binary(settings.redis_url)
+    print(f"version {version}")
+    for kind in ("pdf", "docx", "png"):
+        data = versions.read_file(rb, org, version, kind)
+        path = out_dir / file_name(org, version, kind)
+        if data is not None:
+            path.write_bytes(data)
+        print(f"{kind}\t{path}\t{file_url(settings, org, version, kind)}")
+
+
+def cmd_compile(args: argparse.Namespace) -> int:
+    from store import versions
+    from store.queues import DEFAULT, queue, retry_abandoned
+
+    settings, r, org = _open(args)
+    moment, memo_date = _memo_moment(r, org, args.at)
     version = versions.allocate(r, org, requested_by="cli", memo_date=memo_date.isoformat())
     job = queue(DEFAULT, settings).enqueue(
         "jobs.compile.compile_version",
@@ -164,69 +212,40 @@ def cmd_compile(args: argparse.Namespace) -> int:
         retry=retry_abandoned(),
         result_ttl=3600,
     )
-    print(f"สั่งจัดทำบันทึกข้อความ ฉบับที่ {version} แล้ว", file=sys.stderr)
+    print(cli_texts.compile_queued(version), file=sys.stderr)
     if args.no_wait:
         print(f"version {version} queued")
         return 0
-    started = time.monotonic()
-    while True:
-        # Blocks until the job's result lands (RQ pushes it to a stream), waking every
-        # second to show progress: no polling delay after the memo is ready.
-        result = job.latest_result(timeout=1)
-        if result is not None:
-            if result.type != result.Type.SUCCESSFUL:
-                print("\nจัดทำไม่สำเร็จ", file=sys.stderr)
-                if result.exc_string:
-                    print(result.exc_string.strip().splitlines()[-1], file=sys.stderr)
-                return 1
-            break
-        state = job.get_status(refresh=True)
-        if state in ("failed", "stopped", "canceled"):
-            print(f"\nจัดทำไม่สำเร็จ ({state})", file=sys.stderr)
-            return 1
-        waited = time.monotonic() - started
-        if waited > args.timeout:
-            print(
-                f"\nรอเกิน {args.timeout:g} วินาที: ตรวจว่า worker ทำงานอยู่ (itabot worker)",
-                file=sys.stderr,
-            )
-            return 1
-        print(f"\r… กำลังจัดทำ ({state}) {waited:4.0f} วินาที", end="", file=sys.stderr, flush=True)
-    print("\rจัดทำเสร็จแล้ว" + " " * 30, file=sys.stderr)
-    from store.db import connect_binary
-
-    out_dir = Path(args.out) / org / f"v{version}"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    rb = connect_binary(settings.redis_url)
-    print(f"version {version}")
-    for kind in ("pdf", "docx", "png"):
-        data = versions.read_file(rb, org, version, kind)
-        path = out_dir / file_name(org, version, kind)
-        if data is not None:
-            path.write_bytes(data)
-        print(f"{kind}\t{path}\t{file_url(settings, org, version, kind)}")
+    if not _wait_for(job, args.timeout):
+        return 1
+    _write_files(settings, org, version, args.out)
     return 0
 
 
 def cmd_remind(args: argparse.Namespace) -> int:
     from jobs import remind
 
-    settings = load_settings()
-    r = _redis()
-    org = _org(r, args.org)
+    settings, r, org = _open(args)
     _plan(r, org)
     moment = _parse_at(args.at)
     result = remind.sweep(settings, org, moment.isoformat(), dry_run=args.dry_run)
     if result.get("slot") is None:
-        print(result.get("message", "ไม่มีรอบแจ้งเตือนที่ถึงกำหนด"))
+        print(result.get("message", cli_texts.NO_REMINDER_DUE))
         return 0
-    print(f"รอบแจ้งเตือน {result['slot']}: {result['message']}")
+    print(cli_texts.reminder_round(result["slot"], result["message"]))
     for line in result.get("lines", []):
         print(f"  {line}")
     return 0
 
 
 def cmd_worker(args: argparse.Namespace) -> int:
+    from core import logs
+    from store import channels
+
+    logs.setup()
+    settings = load_settings()
+    settings.check_production()  # the worker's own checks; the web's are in create_app
+    channels.check_master_key(settings, _redis())
     from jobs import worker
 
     return worker.run(burst=args.burst)
@@ -241,15 +260,20 @@ def cmd_web(args: argparse.Namespace) -> int:
 
 
 def cmd_simulator(args: argparse.Namespace) -> int:
-    from bot.simulator.server import main as simulator_main
+    from core.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET
+    from simulator.server import main as simulator_main
 
-    return simulator_main() or 0
+    simulator_main(default_secret=DEMO_CHANNEL_SECRET, default_token=DEMO_ACCESS_TOKEN)
+    return 0
 
 
 def cmd_richmenu(args: argparse.Namespace) -> int:
-    from bot import richmenu
+    from line import richmenu
+    from store import channels, plans
 
-    menu_id = richmenu.install(load_settings())
+    settings, r = load_settings(), _redis()
+    org = args.org or plans.default_org(r)  # no plan yet: the environment's channel
+    menu_id = richmenu.install(settings, channels.token_for(settings, r, org))
     print(menu_id)
     return 0
 
@@ -260,68 +284,84 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return demo.prepare(load_settings(), args)
 
 
+def _command_maker(common: argparse.ArgumentParser):
+    """make(parent, name, func, help): a subcommand that takes `--org ID` after its name."""
+
+    def make(parent, name: str, func, help: str) -> argparse.ArgumentParser:
+        command = parent.add_parser(name, help=help, parents=[common])
+        if func is not None:
+            command.set_defaults(func=func)
+        return command
+
+    return make
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="itabot", description="ระบบรายงานผลมาตรการ ITA ผ่าน LINE")
-    parser.add_argument("--org", help="organisation id (default: the one loaded)")
+    parser = argparse.ArgumentParser(prog="itabot", description=cli_texts.DESCRIPTION)
+    # `--org` before the subcommand still works; after its name, it is the subcommand's own.
+    # SUPPRESS: a subcommand without `--org` leaves the value given before it (or None).
+    parser.add_argument("--org", help=cli_texts.ORG_HELP)
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--org", default=argparse.SUPPRESS, help=cli_texts.ORG_HELP)
+    command = _command_maker(common)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    plan = sub.add_parser("plan", help="the plan file").add_subparsers(
-        dest="plan_command", required=True
+    plan = command(sub, "plan", None, "the plan file")
+    load = command(
+        plan.add_subparsers(dest="plan_command", required=True),
+        "load",
+        cmd_plan_load,
+        "validate and load a plan",
     )
-    load = plan.add_parser("load", help="validate and load a plan")
     load.add_argument("file")
-    load.add_argument(
-        "--replace", action="store_true", help="replace the organisation this deployment serves"
-    )
-    load.set_defaults(func=cmd_plan_load)
+    load.add_argument("--replace", action="store_true", help=cli_texts.REPLACE_HELP)
 
-    invite = sub.add_parser("invite", help="print a one-time invite code")
+    invite = command(sub, "invite", cmd_invite, "print a one-time invite code")
     invite.add_argument("target", help="a division, a chain position, or admin")
     invite.add_argument("--days", type=float, default=7.0, help="valid for (days)")
-    invite.set_defaults(func=cmd_invite)
 
-    status = sub.add_parser("status", help="the measures × divisions matrix")
+    status = command(sub, "status", cmd_status, "the measures × divisions matrix")
     status.add_argument("--json", action="store_true")
-    status.set_defaults(func=cmd_status)
 
-    remind = sub.add_parser("remind", help="run the reminder sweep as at a time")
+    remind = command(sub, "remind", cmd_remind, "run the reminder sweep as at a time")
     remind.add_argument("--at")
     remind.add_argument("--dry-run", action="store_true")
-    remind.set_defaults(func=cmd_remind)
 
-    comp = sub.add_parser("compile", help="compile a new memo version and start its review chain")
+    comp = command(
+        sub, "compile", cmd_compile, "compile a new memo version and start its review chain"
+    )
     comp.add_argument("--at")
     comp.add_argument("--no-wait", action="store_true")
     comp.add_argument("--out", default=os.environ.get("ITABOT_MEMO_DIR", "memos"))
     comp.add_argument("--timeout", type=float, default=120.0)
-    comp.set_defaults(func=cmd_compile)
 
-    worker = sub.add_parser("worker", help="RQ worker that also runs scheduled work")
+    worker = command(sub, "worker", cmd_worker, "RQ worker that also runs scheduled work")
     worker.add_argument("--burst", action="store_true")
-    worker.set_defaults(func=cmd_worker)
 
-    web = sub.add_parser("web", help="development web server (production: gunicorn, see Procfile)")
+    web = command(
+        sub, "web", cmd_web, "development web server (production: gunicorn, see Procfile)"
+    )
     web.add_argument("--host", default="127.0.0.1")
     web.add_argument("--port", type=int)
-    web.set_defaults(func=cmd_web)
 
-    sim = sub.add_parser("simulator", help="the local LINE simulator")
-    sim.set_defaults(func=cmd_simulator)
-
-    rich = sub.add_parser(
-        "richmenu", help="create the rich menu (รายงาน / ภาพรวม / วิธีใช้) for every user"
-    )
-    rich.set_defaults(func=cmd_richmenu)
-
-    demo = sub.add_parser("demo", help="load the demo plan and statuses (make run does this)")
+    command(sub, "simulator", cmd_simulator, "the local LINE simulator")
+    command(sub, "richmenu", cmd_richmenu, cli_texts.RICHMENU_HELP)
+    line_setup.register(sub)  # itabot line check / itabot line connect
+    demo = command(sub, "demo", cmd_demo, "load the demo plan and statuses (make run does this)")
     demo.add_argument("--statuses", action="store_true", help="also set the seed memo's statuses")
-    demo.set_defaults(func=cmd_demo)
+    cli_org.register(command, sub)
+    cli_supervisor.register(command, sub)
+    cli_evidence.register(sub)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return int(args.func(args) or 0)
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:  # a refusal to start, naming the variable to set
+        print(f"itabot {args.command}: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import logging
 
-from bot import messages as m
-from bot import texts
+from core.texts import chat as texts
+from core.values import InviteKind
+from handlers import review_notifications
 from handlers.context import Context
+from line import messages as m
 from store import people, versions
 
 log = logging.getLogger("itabot.join")
@@ -15,14 +17,14 @@ log = logging.getLogger("itabot.join")
 def follow(ctx: Context) -> None:
     org_name = ctx.plan.org.name if ctx.plan else None
     if ctx.person:
-        ctx.reply(
-            m.text(f"ยินดีต้อนรับกลับครับ คุณ{ctx.person.name}".strip(), [m.qr_message(texts.QR_HELP)])
-        )
+        ctx.reply(m.text(texts.welcome_back(ctx.person.name), [m.qr_message(texts.QR_HELP)]))
         return
     ctx.reply(m.text(texts.greeting(org_name)))
 
 
-def register(ctx: Context, code_text: str, display_name: str) -> None:
+def register(ctx: Context, code_text: str) -> None:
+    """ลงทะเบียน <code>: redeem a one-time invite code."""
+    display_name = ctx.display_name()
     if not code_text.strip():
         ctx.reply(m.text(texts.REGISTER_NEEDS_CODE))
         return
@@ -46,10 +48,8 @@ def register(ctx: Context, code_text: str, display_name: str) -> None:
         extra={"user": ctx.user_id, "org": ctx.org, "details": {result.kind: result.target}},
     )
     org_name = ctx.plan.org.name if ctx.plan else ""
-    if result.kind == "position":
+    if result.kind == InviteKind.POSITION:
         # A memo already waiting at this position reaches its new holder now.
-        from jobs import chain as chain_jobs
-
         version = versions.current(ctx.r, ctx.org)
         state = versions.chain(ctx.r, ctx.org, version) if version else None
         if (
@@ -57,10 +57,12 @@ def register(ctx: Context, code_text: str, display_name: str) -> None:
             and state.state == versions.IN_REVIEW
             and state.steps[state.step].position == result.target
         ):
-            chain_jobs.request_review(ctx.settings, ctx.r, ctx.org, version)
+            review_notifications.request_review(
+                ctx.settings, ctx.r, ctx.org, version, send=ctx.deliver
+            )
     quick = (
         [m.qr_message(texts.QR_REPORT)]
-        if result.kind == "division"
+        if result.kind == InviteKind.DIVISION
         else [m.qr_message(texts.QR_OVERVIEW)]
     )
     ctx.reply(
@@ -71,7 +73,8 @@ def register(ctx: Context, code_text: str, display_name: str) -> None:
     )
 
 
-def help_text(ctx: Context) -> None:
+def help_text(ctx: Context, text: str = "") -> None:
+    """วิธีใช้: what this person can do, by role."""
     person = ctx.person
     parts = []
     if person and person.division:

@@ -7,7 +7,7 @@ user (forged, or copied from someone else's chat) is refused. Data stays under L
 
 from __future__ import annotations
 
-from bot.signing import sign, verify
+from core.signing import sign, verify
 
 SIG_LENGTH = 12  # bytes of HMAC-SHA256 → 16 base64 characters
 

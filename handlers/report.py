@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from bot import messages as m
-from bot import texts
-from handlers import postback
+from core.texts import chat as texts
+from core.values import STATUSES, PostbackKind
+from handlers import evidence, postback
 from handlers.context import Context
 from handlers.parse import MeasureRef, ParsedReport, parse_report
+from line import messages as m
 from store import status as status_store
-from store.plan import Measure, Plan
-from store.statuses import STATUSES
-
-STATUS_BUTTON_STYLE = {"not_started": "secondary", "in_progress": "secondary", "done": "primary"}
+from store.plan_schema import Measure, Plan
 
 
 def _title(measure: Measure) -> str:
@@ -31,7 +29,9 @@ def status_quick_replies(ctx: Context, ids: list[str]) -> list[dict]:
     refs = " ".join(texts.measure_ref(i) for i in ids)
     return [
         m.qr_postback(
-            texts.STATUS_SHORT[s], _pb(ctx, "st", joined, s), f"{refs} {texts.STATUS_LABEL[s]}"
+            texts.STATUS_SHORT[s],
+            _pb(ctx, PostbackKind.STATUS, joined, s),
+            f"{refs} {texts.STATUS_LABEL[s]}",
         )
         for s in STATUSES
     ]
@@ -45,7 +45,7 @@ def measure_quick_replies(ctx: Context, ids: list[str], status_hint: str | None)
         measure = plan.measure(measure_id)
         label = f"{texts.measure_ref(measure_id)} {_title(measure) if measure else ''}"
         if status_hint:
-            data = _pb(ctx, "st", measure_id, status_hint)
+            data = _pb(ctx, PostbackKind.STATUS, measure_id, status_hint)
             items.append(
                 m.qr_postback(
                     label,
@@ -55,12 +55,15 @@ def measure_quick_replies(ctx: Context, ids: list[str], status_hint: str | None)
             )
         else:
             items.append(
-                m.qr_postback(label, _pb(ctx, "ask", measure_id), texts.measure_ref(measure_id))
+                m.qr_postback(
+                    label, _pb(ctx, PostbackKind.ASK, measure_id), texts.measure_ref(measure_id)
+                )
             )
     return items
 
 
-def show_carousel(ctx: Context) -> None:
+def show_carousel(ctx: Context, text: str = "") -> None:
+    """รายงาน: a Flex carousel of the division's measures, a status button row each."""
     plan, person = ctx.plan, ctx.person
     assert plan is not None
     if person is None or not person.division:
@@ -70,6 +73,7 @@ def show_carousel(ctx: Context) -> None:
     if not own:
         ctx.reply(m.text(texts.NO_MEASURES))
         return
+    ctx.show_loading()  # up to 12 Flex bubbles from the matrix
     matrix = status_store.read_matrix(ctx.r, plan)
     bubbles = []
     for measure in own[:12]:
@@ -77,7 +81,7 @@ def show_carousel(ctx: Context) -> None:
         buttons = [
             m.postback_button(
                 ("✓ " if cell.status == s else "") + texts.STATUS_SHORT[s],
-                _pb(ctx, "st", measure.id, s),
+                _pb(ctx, PostbackKind.STATUS, measure.id, s),
                 style="primary" if cell.status == s else "secondary",
                 color=m.COLOR[s] if cell.status == s else None,
                 display=f"{texts.measure_ref(measure.id)} {texts.STATUS_LABEL[s]}",
@@ -98,7 +102,7 @@ def report_text(ctx: Context, text: str) -> None:
         return
     note = parsed.note
     if parsed.percent is not None and 0 < parsed.percent < 100:
-        progress = f"ความคืบหน้า {parsed.percent}%"
+        progress = texts.progress_note(parsed.percent)
         note = f"{progress}; {note}" if note else progress
     apply(ctx, parsed.updates, note, source=text)
 
@@ -185,34 +189,48 @@ def apply(ctx: Context, updates: list[tuple[str, str]], note: str | None, *, sou
     ctx.reply(m.text("\n\n".join(parts), quick))
 
 
-def tap(ctx: Context, parts: list[str]) -> None:
-    """Postbacks: st|ids|status (set), ask|id (ask the status of one measure)."""
-    plan, person = ctx.plan, ctx.person
-    assert plan is not None
-    if person is None or not person.division:
+def _staff(ctx: Context) -> bool:
+    """The sender reports for a division; otherwise say so."""
+    if ctx.person is None or not ctx.person.division:
         ctx.reply(m.text(texts.NOT_STAFF))
+        return False
+    return True
+
+
+def tap_ask(ctx: Context, parts: list[str]) -> None:
+    """Postback ask|id: a measure picked from the bot's question; ask its status."""
+    plan = ctx.plan
+    assert plan is not None
+    if not _staff(ctx):
         return
-    if parts[0] == "ask" and len(parts) == 2 and plan.measure(parts[1]):
-        measure = plan.measure(parts[1])
-        ctx.reply(
-            m.text(
-                texts.ASK_STATUS.format(refs=f"{texts.measure_ref(measure.id)} {_title(measure)}"),
-                status_quick_replies(ctx, [measure.id]),
-            )
+    measure = plan.measure(parts[1]) if len(parts) == 2 else None
+    if measure is None:
+        ctx.reply(m.text(texts.STALE_BUTTON))
+        return
+    ctx.reply(
+        m.text(
+            texts.ASK_STATUS.format(refs=f"{texts.measure_ref(measure.id)} {_title(measure)}"),
+            status_quick_replies(ctx, [measure.id]),
         )
+    )
+
+
+def tap_status(ctx: Context, parts: list[str]) -> None:
+    """Postback st|ids|status: set the status of one or more measures."""
+    plan = ctx.plan
+    assert plan is not None
+    if not _staff(ctx):
         return
-    if parts[0] == "st" and len(parts) == 3 and parts[2] in STATUSES:
-        ids = [i for i in parts[1].split(",") if plan.measure(i)]
-        if ids:
-            refs = " ".join(texts.measure_ref(i) for i in ids)
-            apply(
-                ctx,
-                [(i, parts[2]) for i in ids],
-                None,
-                source=f"[แตะปุ่ม] {refs} {texts.STATUS_LABEL[parts[2]]}",
-            )
-            return
-    ctx.reply(m.text(texts.STALE_BUTTON))
+    ids = (
+        [i for i in parts[1].split(",") if plan.measure(i)]
+        if len(parts) == 3 and parts[2] in STATUSES
+        else []
+    )
+    if not ids:
+        ctx.reply(m.text(texts.STALE_BUTTON))
+        return
+    refs = " ".join(texts.measure_ref(i) for i in ids)
+    apply(ctx, [(i, parts[2]) for i in ids], None, source=texts.tapped(refs, parts[2]))
 
 
 def undo(ctx: Context, source: str) -> None:
@@ -225,6 +243,9 @@ def undo(ctx: Context, source: str) -> None:
         return
     if not result.applied:
         ctx.reply(m.text(texts.NOTHING_TO_UNDO))
+        return
+    if result.removed:  # the last change was evidence attached
+        ctx.reply(m.text(evidence.undone(ctx, result.removed), [m.qr_message(texts.QR_REPORT)]))
         return
     lines = [
         (mid, _title(plan.measure(mid)) if plan.measure(mid) else "", s)

@@ -6,21 +6,22 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from bot import messages as m
-from bot import texts
-from bot.thai import thai_datetime
+from core.texts import chat as texts
+from core.thai import thai_datetime
+from core.values import Decision
+from handlers import review_notifications
 from handlers.context import Context
-from jobs import chain as chain_jobs
-from jobs.queues import retry_abandoned
+from line import messages as m
 from store import events, versions
+from store.queues import retry_abandoned
 
 log = logging.getLogger("itabot.review")
 
-DECISIONS = ("approve", "reject")
+DECISIONS = tuple(Decision)
 
 
 def _label(decision: str, last: bool) -> str:
-    return texts.APPROVE[last] if decision == "approve" else texts.REJECT[last]
+    return texts.APPROVE[last] if decision == Decision.APPROVE else texts.REJECT[last]
 
 
 def _check(ctx: Context, version: int, step: int) -> tuple[versions.Chain | None, str | None]:
@@ -40,6 +41,7 @@ def _check(ctx: Context, version: int, step: int) -> tuple[versions.Chain | None
 
 
 def tap(ctx: Context, parts: list[str]) -> None:
+    """Postback rv|version|step|decision: a reviewer's button on a memo version."""
     if (
         len(parts) != 4
         or not parts[1].isdigit()
@@ -48,7 +50,7 @@ def tap(ctx: Context, parts: list[str]) -> None:
     ):
         ctx.reply(m.text(texts.STALE_BUTTON))
         return
-    version, step, decision = int(parts[1]), int(parts[2]), parts[3]
+    version, step, decision = int(parts[1]), int(parts[2]), Decision(parts[3])
     chain, refusal = _check(ctx, version, step)
     if chain is None:
         log.info(
@@ -73,13 +75,14 @@ def tap(ctx: Context, parts: list[str]) -> None:
         ctx.user_id,
         {"kind": "review-comment", "version": version, "step": step, "decision": decision},
     )
-    required = decision == "reject"
+    required = decision == Decision.REJECT
     quick = [] if required else [m.qr_message(texts.QR_NO_COMMENT)]
     quick.append(m.qr_message(texts.QR_CANCEL_COMMENT))
     ctx.reply(m.text(texts.ask_comment(_label(decision, last), required), quick))
 
 
 def comment_text(ctx: Context, pending: dict, text: str) -> None:
+    """The text a reviewer typed after tapping: the comment on their decision."""
     decision = pending.get("decision")
     if text in (texts.QR_CANCEL_COMMENT, *texts.CMD_UNDO):
         events.clear_pending(ctx.r, ctx.org, ctx.user_id)
@@ -87,7 +90,7 @@ def comment_text(ctx: Context, pending: dict, text: str) -> None:
         return
     comment: str | None = text[:1000]
     if text == texts.QR_NO_COMMENT:
-        if decision == "reject":
+        if decision == Decision.REJECT:
             ctx.reply(m.text(texts.REASON_REQUIRED, [m.qr_message(texts.QR_CANCEL_COMMENT)]))
             return
         comment = None
@@ -128,10 +131,12 @@ def _act(ctx: Context, version: int, step: int, decision: str, comment: str | No
     if state.state == versions.IN_REVIEW:
         next_position = state.steps[state.step].position
         ctx.reply(m.text(texts.acted(label, next_position)))
-        chain_jobs.request_review(ctx.settings, ctx.r, ctx.org, version)
+        review_notifications.request_review(ctx.settings, ctx.r, ctx.org, version, send=ctx.deliver)
     elif state.state == versions.RETURNED:
         ctx.reply(m.text(texts.acted(label, None)))
-        chain_jobs.announce_returned(ctx.settings, ctx.r, ctx.org, version)
+        review_notifications.announce_returned(
+            ctx.settings, ctx.r, ctx.org, version, send=ctx.deliver
+        )
     else:  # approved or not approved at the last step: the final files carry every decision
         ctx.reply(m.text(texts.acted(label, None)))
         ctx.enqueue(
@@ -167,7 +172,8 @@ def draft_comment(ctx: Context, text: str) -> None:
     )
 
 
-def memo_status(ctx: Context) -> None:
+def memo_status(ctx: Context, text: str = "") -> None:
+    """สถานะบันทึก: where the current memo version stands in its review chain."""
     person = ctx.person
     if person is None or not (person.admin or person.positions):
         ctx.reply(m.text(texts.ONLY_ADMIN_REVIEWER))
@@ -185,22 +191,17 @@ def memo_status(ctx: Context) -> None:
                 if step.at
                 else ""
             )
-            mark = "✅" if step.decision == "approve" else "↩️"
+            label = _label(step.decision, index == len(chain.steps) - 1)
             lines.append(
-                f"{mark} {step.position}: {_label(step.decision, index == len(chain.steps) - 1)} {when}"
-                + (f" — {step.comment}" if step.comment else "")
+                texts.memo_step_decided(
+                    step.decision == Decision.APPROVE, step.position, label, when, step.comment
+                )
             )
         elif chain.state == versions.IN_REVIEW and index == chain.step:
             since = thai_datetime(datetime.fromisoformat(chain.since).astimezone(ctx.plan.tz))
-            lines.append(f"⏳ {texts.review_waiting(step.position, since)}")
+            lines.append(texts.memo_step_waiting(step.position, since))
         else:
-            lines.append(f"▫️ {step.position}")
-    state_words = {
-        versions.APPROVED: "อนุมัติแล้ว",
-        versions.REJECTED: "ไม่อนุมัติ",
-        versions.RETURNED: "ถูกส่งกลับเพื่อแก้ไข",
-        versions.SUPERSEDED: "ถูกแทนที่ด้วยฉบับใหม่",
-    }
-    if chain.state in state_words:
-        lines.append(f"สถานะ: {state_words[chain.state]}")
+            lines.append(texts.memo_step_ahead(step.position))
+    if chain.state != versions.IN_REVIEW and chain.state in texts.CHAIN_STATE:
+        lines.append(texts.memo_chain_state(chain.state))
     ctx.reply(m.text("\n".join(lines)))

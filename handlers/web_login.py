@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from bot import messages as m
-from bot import texts
-from bot.thai import to_thai_digits
+from core.texts import chat as texts
+from core.thai import to_thai_digits
 from handlers.context import Context
+from line import messages as m
 from store import sessions
 
 
-def send_link(ctx: Context) -> None:
+def send_link(ctx: Context, text: str = "") -> None:
     person = ctx.person
     if person is None or not (person.admin or person.positions):
         ctx.reply(m.text(texts.LOGIN_REFUSED))

@@ -6,14 +6,15 @@ import logging
 import time
 from datetime import UTC, date, datetime
 
-from bot.config import load_settings
-from bot.thai import thai_date
-from jobs import chain as chain_jobs
+from core.config import load_settings
+from core.thai import thai_date
+from handlers import review_notifications as chain_jobs
 from jobs.memo import MemoInput, StepRecord, render_memo
+from jobs.memo.annex import annex_of
 from store import plans, versions
 from store import status as status_store
 from store.db import connect, connect_binary
-from store.plan import Plan
+from store.plan_schema import Plan
 from store.status import Matrix
 
 log = logging.getLogger("itabot.compile")
@@ -50,6 +51,7 @@ def memo_input(
         notes={m.id: matrix.notes(m.id) for m in plan.measures},
         chain=steps,
         final=final,
+        annex=annex_of(plan),
     )
 
 
@@ -83,7 +85,7 @@ def compile_version(org: str, version: int, at_iso: str | None = None) -> dict:
         chain_steps=[(s.position, s.name) for s in plan.chain],
         now=datetime.now(UTC),
     )
-    r.hset(versions.key(org, "memo", str(version)), "memo_date_thai", thai_date(memo_date))
+    versions.set_memo_date_thai(r, org, version, thai_date(memo_date))
     for old in superseded:
         log.info("version superseded", extra={"org": org, "details": {"old": old, "new": version}})
     chain_jobs.request_review(settings, r, org, version)

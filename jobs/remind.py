@@ -11,15 +11,17 @@ from __future__ import annotations
 import logging
 from datetime import UTC, datetime, timedelta
 
-from bot import messages as m
-from bot import texts
-from bot.config import Settings, load_settings
-from jobs import deliver
-from jobs.chain import retry_key
+from core.config import Settings, load_settings
+from core.texts import chat as texts
+from handlers import review_notifications as chain_jobs
 from jobs.schedule import reminder_slots, schedule_next_nudge, slot_id
-from store import people, plans, versions
+from line import messages as m
+from store import people, plans, queues, reminder_marks, versions
 from store import status as status_store
-from store.db import connect, key
+from store.db import connect
+from store.people import Person
+from store.plan_schema import Plan
+from store.status import Matrix
 
 log = logging.getLogger("itabot.remind")
 
@@ -28,8 +30,39 @@ log = logging.getLogger("itabot.remind")
 DEADLINE_GRACE = timedelta(days=1)
 
 
-def _days_left(plan, moment: datetime) -> int:
-    return (plan.local_deadline().date() - moment.astimezone(plan.tz).date()).days
+Delivery = tuple[list[str], list[dict], str]  # (to, messages, purpose of the retry key)
+
+
+def _reminders(
+    plan: Plan, matrix: Matrix, everyone: list[Person], slot: datetime, sid: str
+) -> tuple[list[Delivery], list[str]]:
+    """A reminder to the staff of each division that is behind, and the admins' summary."""
+    days = plan.days_left(slot)
+    done, behind = matrix.progress_by_division()
+    deliveries: list[Delivery] = []
+    lines: list[str] = []
+    for division, unfinished in behind:
+        staff = [p.user_id for p in everyone if p.division == division]
+        if not staff:
+            lines.append(texts.remind_nobody(division, len(unfinished)))
+            continue
+        body = texts.reminder(
+            division,
+            days,
+            [
+                (mid, plan.measure(mid).title, matrix.cell(mid, division).status)
+                for mid in unfinished
+            ],
+        )
+        message = m.text(body, [m.qr_message(texts.QR_REPORT)])
+        deliveries.append((staff, [message], f"remind-{sid}-{division}"))
+        lines.append(texts.remind_division(division, len(staff), unfinished))
+    admins = [p.user_id for p in everyone if p.admin]
+    if admins:
+        summary = texts.reminder_summary(days, done, [division for division, _ in behind])
+        deliveries.append((admins, [m.text(summary)], f"remind-{sid}-admin-summary"))
+        lines.append(texts.remind_admins(len(admins)))
+    return deliveries, lines
 
 
 def plan_sweep(settings: Settings, org: str, at: datetime) -> dict:
@@ -37,53 +70,18 @@ def plan_sweep(settings: Settings, org: str, at: datetime) -> dict:
     r = connect(settings.redis_url)
     plan = plans.get_plan(r, org)
     if plan is None:
-        return {"slot": None, "message": "ไม่มีแผน"}
+        return {"slot": None, "message": texts.REMIND_NO_PLAN}
     if at.tzinfo is None:
         at = at.replace(tzinfo=plan.tz)
     if at >= plan.deadline:
-        return {"slot": None, "message": "เลยกำหนดส่งแล้ว ไม่มีการแจ้งเตือน"}
+        return {"slot": None, "message": texts.REMIND_PAST_DEADLINE}
     due = [s for s in reminder_slots(plan) if s <= at]
     if not due:
-        return {"slot": None, "message": "ยังไม่ถึงรอบแจ้งเตือนแรก"}
+        return {"slot": None, "message": texts.REMIND_NOT_YET}
     slot = due[-1]
     sid = slot_id(slot)
     matrix = status_store.read_matrix(r, plan)
-    everyone = people.all_people(r, org)
-    days = _days_left(plan, slot)
-    deliveries: list[tuple[list[str], list[dict], str]] = []
-    lines: list[str] = []
-    done_divisions, late_divisions = [], []
-    for division in plan.divisions:
-        unfinished = matrix.unfinished_of(division)
-        if not plan.measures_of(division):
-            continue
-        if not unfinished:
-            done_divisions.append(division)
-            continue
-        late_divisions.append(division)
-        staff = [p.user_id for p in everyone if p.division == division]
-        if not staff:
-            lines.append(f"{division}: ยังไม่มีผู้ลงทะเบียน (ค้าง {len(unfinished)} ข้อ)")
-            continue
-        body = [f"เรียนผู้รายงานผลของ{division}", f"มาตรการ ITA ที่ยังไม่เสร็จ ({texts.days_left(days)}):"]
-        for measure_id in unfinished:
-            measure = plan.measure(measure_id)
-            state = matrix.cell(measure_id, division).status
-            body.append(
-                f"• {texts.measure_ref(measure_id)} {measure.title} — {texts.STATUS_LABEL[state]}"
-            )
-        body.append("กรุณารายงานความคืบหน้าโดยแตะ “รายงาน” ครับ")
-        message = m.text("\n".join(body), [m.qr_message(texts.QR_REPORT)])
-        deliveries.append((staff, [message], f"remind-{sid}-{division}"))
-        lines.append(f"{division}: {len(staff)} คน, ค้าง {', '.join(unfinished)}")
-    admins = [p.user_id for p in everyone if p.admin]
-    if admins:
-        summary = (
-            f"สรุปก่อนกำหนดส่ง ({texts.days_left(days)}): "
-            f"เสร็จครบ {', '.join(done_divisions) or '-'} · ยังค้าง {', '.join(late_divisions) or '-'}"
-        )
-        deliveries.append((admins, [m.text(summary)], f"remind-{sid}-admin-summary"))
-        lines.append(f"ผู้ดูแล: {len(admins)} คน (สรุป)")
+    deliveries, lines = _reminders(plan, matrix, people.all_people(r, org), slot, sid)
     return {"slot": sid, "slot_time": slot.isoformat(), "deliveries": deliveries, "lines": lines}
 
 
@@ -93,20 +91,20 @@ def sweep(settings: Settings, org: str, at_iso: str, *, dry_run: bool = False) -
     if planned.get("slot") is None:
         return planned
     r = connect(settings.redis_url)
-    sent_key = key(org, "slot-sent", planned["slot"])
     recipients = sum(len(to) for to, _, _ in planned["deliveries"])
-    if r.exists(sent_key):
-        return {**planned, "message": "รอบนี้ส่งไปแล้ว ไม่ส่งซ้ำ", "sent": 0, "lines": []}
+    if reminder_marks.slot_sent(r, org, planned["slot"]):
+        return {**planned, "message": texts.REMIND_ALREADY_SENT, "sent": 0, "lines": []}
     if dry_run:
-        return {**planned, "message": f"(ทดลอง) จะส่งถึง {recipients} คน", "sent": 0}
-    calls = deliver.enqueue_many(
+        return {**planned, "message": texts.remind_dry_run(recipients), "sent": 0}
+    calls = queues.enqueue_deliveries(
         [
-            (to, messages, retry_key(org, purpose))
+            (to, messages, chain_jobs.retry_key(org, purpose))
             for to, messages, purpose in planned["deliveries"]
         ],
         settings,
+        org=org,
     )
-    r.set(sent_key, datetime.now(UTC).isoformat(timespec="seconds"))
+    reminder_marks.mark_slot_sent(r, org, planned["slot"], datetime.now(UTC))
     log.info(
         "reminder slot sent",
         extra={
@@ -116,7 +114,7 @@ def sweep(settings: Settings, org: str, at_iso: str, *, dry_run: bool = False) -
     )
     return {
         **planned,
-        "message": f"ส่งถึง {recipients} คน ({calls} ครั้ง)",
+        "message": texts.remind_sent(recipients, calls),
         "sent": recipients,
         "calls": calls,
     }
@@ -145,7 +143,7 @@ def deadline_compile(org: str, deadline_iso: str) -> int | None:
     number, fresh = versions.allocate_once(
         r, org, f"deadline-{slot_id(plan.deadline)}", requested_by="schedule", memo_date=memo_date
     )
-    if versions.info(r, org, number).get("status") != "ready":
+    if versions.info(r, org, number).get("status") != versions.READY:
         from jobs.compile import compile_version
 
         compile_version(org, number, plan.deadline.isoformat())
@@ -154,8 +152,6 @@ def deadline_compile(org: str, deadline_iso: str) -> int | None:
 
 def nudge_reviewers(org: str, tick_iso: str) -> bool:
     """Daily: a reviewer who has held the current version for over a day hears again."""
-    from jobs import chain as chain_jobs
-
     settings = load_settings()
     r = connect(settings.redis_url)
     tick = datetime.fromisoformat(tick_iso)

@@ -1,15 +1,22 @@
 """`itabot worker`: an RQ worker on every queue, with RQ's scheduler for `enqueue_at` jobs.
 
-Jobs run in the worker process itself, without RQ's fork per job. A chat event is a few
-milliseconds of work once the process is warm and a person is waiting for its answer: a fork
-per event threw away the plan cache, the parser's title index (PyThaiNLP's dictionary takes
-~1.7 s to load), the LINE client's HTTP connection and the Redis connections every time, so
-one worker handled about one event per second (bench/RESULTS.md). Memo compiles run here too:
-typst's compiler stays warm (0.07 s for the seed memo instead of 0.24 s cold), and since the
-process never forks after typst has started its threads, nothing can inherit them half-held.
-A job that kills the process (or a SIGKILL of the worker) leaves it in RQ's started registry;
-the next worker moves it on (see tests/test_reliability.py). Replies to LINE go out from a few
-threads (jobs/webhook.py), so the next event does not wait for LINE's answer to the last one.
+Jobs run in the worker process itself (RQ's SimpleWorker), without RQ's fork per job. A chat
+event is a few milliseconds of work once the process is warm and a person is waiting for its
+answer: a fork per event threw away the plan cache, the parser's title index (PyThaiNLP's
+dictionary takes ~1.7 s to load), the LINE client's HTTP connection and the Redis connections
+every time, so one worker handled about one event per second (bench/RESULTS.md). Memo compiles
+run here too: typst's compiler stays warm (0.07 s for the seed memo instead of 0.24 s cold), and
+since the process never forks after typst has started its threads, nothing can inherit them
+half-held. A job that kills the process (or a SIGKILL of the worker) leaves it in RQ's started
+registry; the next worker moves it on (see tests/test_reliability.py). Replies to LINE go out
+from a few threads (handlers/replies.py), so the next event does not wait for LINE's answer to
+the last one.
+
+The worker is extended by overriding methods of RQ's worker (heartbeat, set_state,
+execute_job, perform_job, get_heartbeat_ttl, dequeue_timeout, request_stop, teardown) and by
+calling maintain_heartbeats and handle_job_failure. They carry no underscore, but their
+signatures and the order RQ calls them in are not a documented interface: hence rq==2.12.0
+pinned in pyproject.toml.
 """
 
 from __future__ import annotations
@@ -22,25 +29,27 @@ import threading  # noqa: E402
 import time  # noqa: E402
 
 import redis  # noqa: E402
-from rq import Worker  # noqa: E402
+from rq import SimpleWorker  # noqa: E402
 from rq.job import Job  # noqa: E402
 from rq.queue import Queue  # noqa: E402
 from rq.worker import WorkerStatus  # noqa: E402
 
-from bot import logs  # noqa: E402
-from bot.config import load_settings  # noqa: E402
-from jobs.queues import ALL  # noqa: E402
+from core import logs  # noqa: E402
+from core.config import load_settings  # noqa: E402
+from core.texts import chat as chat_texts  # noqa: E402
+from core.values import DONE  # noqa: E402
+from handlers import replies  # noqa: E402
+from jobs import worker_logs  # noqa: E402
+from store.queues import ALL  # noqa: E402
 
-IN_PROCESS = frozenset(ALL)
 HEARTBEAT_EVERY = 1.0  # seconds between the worker's own idle heartbeats (its key lives 480 s)
 JOB_HEARTBEAT_EVERY = 5.0  # seconds between heartbeats of a running in-process job
 JOB_HEARTBEAT_TTL = 20  # a job not heartbeaten for this long was abandoned (its worker died)
 MAINTENANCE_EVERY = 15  # seconds between RQ's registry clean-ups (abandoned jobs retried)
 
 
-class ItabotWorker(Worker):
-    """RQ's forking Worker, except that jobs of IN_PROCESS queues run without a fork
-    (as RQ's SimpleWorker runs every job): same bookkeeping, timeouts and failure handling.
+class ItabotWorker(SimpleWorker):
+    """RQ's SimpleWorker (every job in this process), with a heartbeat thread per job.
 
     RQ also spends Redis round trips per job on the worker's own key; two are dropped here
     without changing what Redis holds: the worker heartbeat (HSET + EXPIRE) goes in one
@@ -63,11 +72,7 @@ class ItabotWorker(Worker):
         self._last_beat = now
 
     def set_state(self, state: str, pipeline=None) -> None:
-        if (
-            pipeline is None
-            and state == getattr(self, "_state", None)
-            and state == WorkerStatus.IDLE
-        ):
+        if pipeline is None and state == WorkerStatus.IDLE and self.get_state() == state:
             return
         super().set_state(state, pipeline=pipeline)
 
@@ -80,48 +85,34 @@ class ItabotWorker(Worker):
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         try:
-            self._execute_job(job, queue)
+            super().execute_job(job, queue)
         except redis.ConnectionError:
             self.interrupted = (job, queue)
             raise
 
-    def _execute_job(self, job: Job, queue: Queue) -> None:
-        if queue.name not in IN_PROCESS:
-            # No reply thread may be mid-call when the work horse forks (its locks would
-            # be copied held): let the replies in flight finish first.
-            from jobs import webhook
-
-            webhook.flush_replies()
-            super().execute_job(job, queue)
-            return
-        self._in_process = True
-        beating = threading.Event()
+    def perform_job(self, job: Job, queue: Queue) -> bool:
         # No monitor loop watches an in-process job: a thread keeps its short heartbeat alive,
         # so a worker killed mid-job leaves an entry that expires within JOB_HEARTBEAT_TTL and
         # the next worker's maintenance gives the job its retry (RQ's abandoned-job handling).
+        beating = threading.Event()
         beat = threading.Thread(
             target=self._beat, args=(job, beating), daemon=True, name="job-heartbeat"
         )
+        beat.start()
         try:
-            self.prepare_execution(job)
-            beat.start()
-            self.perform_job(job, queue)
+            return super().perform_job(job, queue)
         finally:
             beating.set()
-            self._in_process = False
-        self.set_state(WorkerStatus.IDLE)
 
     def _beat(self, job: Job, stop: threading.Event) -> None:
         while not stop.wait(JOB_HEARTBEAT_EVERY):
             try:
                 self.maintain_heartbeats(job)
-            except Exception:  # noqa: BLE001 - Redis away: the job itself will notice
+            except Exception:  # Redis away: the job itself will notice
                 self.log.warning("job heartbeat failed", exc_info=True)
 
     def teardown(self) -> None:
-        from jobs import webhook
-
-        webhook.stop_background_replies()  # a warm shutdown sends what it has answered
+        replies.stop_background_replies()  # a warm shutdown sends what it has answered
         super().teardown()
 
     @property
@@ -131,14 +122,12 @@ class ItabotWorker(Worker):
         return MAINTENANCE_EVERY
 
     def get_heartbeat_ttl(self, job: Job) -> int:
-        if getattr(self, "_in_process", False):
-            return JOB_HEARTBEAT_TTL
-        return super().get_heartbeat_ttl(job)
+        return JOB_HEARTBEAT_TTL
 
 
 def preload() -> None:
-    """Import the job code and load the Thai dictionary once, in the worker process: in-process
-    jobs find them warm, and each forked work horse inherits them."""
+    """Import the job code and load the Thai dictionary once, in the worker process, so that
+    the jobs find them warm."""
     import linebot.v3.messaging  # noqa: F401
     from pythainlp.corpus import thai_stopwords, thai_words
     from pythainlp.tokenize import word_tokenize
@@ -150,7 +139,7 @@ def preload() -> None:
 
     thai_words()
     thai_stopwords()
-    word_tokenize("ข้อมูลข่าวสาร", engine="newmm", keep_whitespace=False)
+    word_tokenize(chat_texts.STATUS_LABEL[DONE], engine="newmm", keep_whitespace=False)
     from jobs.memo import warm_up
 
     warm_up()  # typst and its fonts, the text layer's glyph tables, PDFium: the first memo is warm
@@ -160,15 +149,15 @@ def run(burst: bool = False) -> int:
     settings = load_settings()
     logs.setup()
     logs.capture_stderr()  # what RQ's processes print (a dying scheduler's traceback) as JSON too
+    worker_logs.install()  # one line per job; RQ's housekeeping at debug level
     logs.register_secret(settings.channel_secret)
     logs.register_secret(settings.access_token)
+    logs.register_secret(settings.master_key or "")
     preload()
-    from jobs import webhook
-
     # No socket timeout here: the worker blocks on BLPOP for minutes by design.
     connection = redis.Redis.from_url(settings.redis_url)
     while True:
-        webhook.start_background_replies()
+        replies.start_background_replies()
         worker = ItabotWorker(
             list(ALL), connection=connection, maintenance_interval=MAINTENANCE_EVERY
         )

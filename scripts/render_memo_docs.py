@@ -13,8 +13,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from jobs.memo.render import page_png, render_memo  # noqa: E402
-from jobs.memo.samples import seed_input  # noqa: E402
+from jobs.memo.render import page_png, render_memo
+from jobs.memo.samples import seed_input
 
 PPI = 110.0
 

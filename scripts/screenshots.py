@@ -4,7 +4,9 @@ Starts what it needs on a scratch Redis database (14) and free ports — the bot
 the LINE simulator in threads, an RQ worker process — fills demo data (people, reports spread
 over the last days, two memo versions with review decisions), signs in through a one-time link
 like the admin would from LINE, and saves docs/screenshot-{progress,history,memo,people}.png
-at 1366×768 with Debian's Chromium driven by Playwright.
+at 1366×768 with Debian's Chromium driven by Playwright; then the same pages as LINE's in-app
+browser on a phone shows them (390 px wide, touch, LINE's user agent), whole pages, as
+docs/screenshot-phone-*.png (and the menu opened, the sign-in page).
 """
 
 from __future__ import annotations
@@ -22,6 +24,17 @@ ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 REDIS_URL = os.environ.get("ITABOT_SCREENSHOT_REDIS_URL", "redis://127.0.0.1:6379/14")
 VIEWPORT = {"width": 1366, "height": 768}
+# LINE's in-app browser on an iPhone (the same context as tests/test_web_mobile.py)
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+    "user_agent": (
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Mobile/15E148 Safari Line/14.3.0"
+    ),
+}
 ORG = "naphu"
 
 
@@ -49,11 +62,11 @@ sys.path.insert(0, str(ROOT))
 
 import redis  # noqa: E402
 
-from bot.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, load_settings  # noqa: E402
-from bot.demo import demo_plan_text  # noqa: E402
+from bot.demo import demo_plan  # noqa: E402
+from core.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, load_settings  # noqa: E402
 from store import people, plans, sessions, versions  # noqa: E402
 from store import status as status_store  # noqa: E402
-from store.plan import Plan, parse_plan  # noqa: E402
+from store.plan_schema import Plan  # noqa: E402
 from tests.browser import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 STAFF = {
@@ -131,15 +144,6 @@ def _clean(r: redis.Redis) -> None:
             r.delete(*batch[start : start + 500])
 
 
-def _plan_with_near_deadline() -> Plan:
-    """The demo plan, due in 12 days, so the page shows a count-down rather than 'overdue'."""
-    plan = parse_plan(demo_plan_text(), "demo")
-    due = (datetime.now(plan.tz) + timedelta(days=12)).replace(
-        hour=16, minute=30, second=0, microsecond=0
-    )
-    return plan.model_copy(update={"deadline": due})
-
-
 def _join(r: redis.Redis, user_id: str, name: str, kind: str, target: str) -> None:
     code = people.create_invite(r, ORG, kind, target)
     assert people.redeem_invite(r, ORG, user_id, code, name).ok
@@ -195,12 +199,12 @@ def main() -> int:
     from werkzeug.serving import make_server
 
     from bot.app import create_app
-    from bot.simulator.server import start_in_thread
+    from simulator.server import start_in_thread
 
     settings = load_settings()
     r = redis.Redis.from_url(settings.redis_url, decode_responses=True)
     _clean(r)
-    plan = _plan_with_near_deadline()
+    plan = demo_plan()  # due in two weeks, as `make run` loads it: a count-down, not 'overdue'
     plans.save_plan(r, plan, replace=True)
 
     web = make_server("127.0.0.1", WEB_PORT, create_app(settings), threaded=True)
@@ -257,6 +261,7 @@ def main() -> int:
             now=datetime.now(UTC),
         )
         shoot(r, admin, second)
+        shoot_phone(r, admin, second)
         shoot_chat(r)
     finally:
         worker.terminate()
@@ -300,11 +305,54 @@ def shoot(r: redis.Redis, admin: str, version: int) -> None:
         browser.close()
 
 
+def _settle(page) -> None:
+    page.wait_for_load_state("networkidle")
+    page.evaluate("document.fonts.ready")
+
+
+def shoot_phone(r: redis.Redis, admin: str, version: int) -> None:
+    """Whole pages at phone width, as the admin sees them after tapping the link in LINE."""
+    from playwright.sync_api import sync_playwright
+
+    base = f"http://127.0.0.1:{WEB_PORT}"
+
+    def save(page, name: str, *, full_page: bool = True) -> None:
+        _settle(page)
+        path = DOCS / f"screenshot-phone-{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+        print(path.relative_to(ROOT))
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=[*CHROMIUM_ARGS, "--lang=th-TH"])
+        context = browser.new_context(**PHONE, locale="th-TH")
+        page = context.new_page()
+        page.goto(f"{base}/")
+        save(page, "signin", full_page=False)
+        page.goto(f"{base}/login/{ORG}/{sessions.create_login_token(r, ORG, admin, 600)}")
+        save(page, "progress")
+        page.locator(".menu-button").tap()
+        save(page, "menu", full_page=False)
+        shots = {
+            "history": f"{base}/admin/{ORG}/history",
+            "memo": f"{base}/admin/{ORG}/memo",
+            "memo-version": f"{base}/admin/{ORG}/memo/{version}",
+            "people": f"{base}/admin/{ORG}/people",
+        }
+        for name, url in shots.items():
+            page.goto(url)
+            if name == "people":
+                page.select_option("#invite-form select", "division:กองสวัสดิการสังคม")
+                with page.expect_navigation():
+                    page.locator("#invite-form button[type=submit]").tap()
+            save(page, name)
+        browser.close()
+
+
 def shoot_chat(r: redis.Redis) -> None:
     """The LINE simulator as a division clerk sees it: a typed report, the carousel, a tap."""
     from playwright.sync_api import sync_playwright
 
-    from bot.simulator.client import SimulatorClient, postback_buttons
+    from simulator.client import SimulatorClient, postback_buttons
 
     sim = SimulatorClient(f"http://127.0.0.1:{SIM_PORT}")
     clerk = sim.create_user("นางสาวสมใจ กองสวัสดิการ")

@@ -13,6 +13,13 @@ import redis
 
 GLOBAL_ORGS = "ita:orgs"  # set of org ids that have a plan
 GLOBAL_DEFAULT_ORG = "ita:default-org"  # the org `/callback` (no org in the path) serves
+GLOBAL_CHANNELS = "ita:channels"  # set of org ids that have a LINE channel of their own
+GLOBAL_ORG_SETS = (GLOBAL_ORGS, GLOBAL_CHANNELS)  # an org removed leaves every one of these
+
+
+def org_pattern(org_id: str) -> str:
+    """The SCAN pattern of every key of one organisation (the braces are no glob syntax)."""
+    return "ita:{" + org_id + "}:*"
 
 
 def key(org_id: str, *parts: str) -> str:

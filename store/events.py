@@ -9,6 +9,7 @@ import redis
 
 from store.db import key
 
+# How long a handled webhook event is remembered; store.status's scripts set the same mark.
 EVENT_MARK_SECONDS = 7 * 24 * 3600
 PENDING_SECONDS = 30 * 60
 

@@ -34,10 +34,6 @@ class Person:
     admin: bool = False
     joined: str = ""
 
-    @property
-    def is_reviewer(self) -> bool:
-        return bool(self.positions)
-
     def to_json(self) -> str:
         return json.dumps(
             {
@@ -243,7 +239,3 @@ def remove_person(r: redis.Redis, org: str, user_id: str) -> bool:
 
 def admins(r: redis.Redis, org: str) -> list[Person]:
     return [p for p in all_people(r, org) if p.admin]
-
-
-def staff_of(r: redis.Redis, org: str, division: str) -> list[Person]:
-    return [p for p in all_people(r, org) if p.division == division]

@@ -12,29 +12,21 @@ import redis
 from store.db import GLOBAL_DEFAULT_ORG, GLOBAL_ORGS, key
 
 if TYPE_CHECKING:  # parsed plans need pydantic; the plan's plain fields (timezone) do not
-    from store.plan import Plan
+    from store.plan_schema import Plan
 
 _cache: dict[str, tuple[str, Plan]] = {}  # org -> (revision, plan)
 _cache_lock = threading.Lock()
 
 
-class OrgConflict(Exception):
-    """The deployment already serves another organisation."""
-
-    def __init__(self, current: str):
-        self.current = current
-        super().__init__(current)
-
-
 def save_plan(r: redis.Redis, plan: Plan, *, replace: bool = False) -> dict[str, int]:
-    """Store the plan; keep statuses of cells that still exist, drop the rest.
+    """Store the plan of its `org.id` (a new id makes a new organisation); keep statuses of
+    cells that still exist, drop the rest. The first organisation with a plan becomes the
+    default one (what `POST /callback` serves); `replace` makes this one the default.
 
     Returns counts of kept and dropped status cells.
     """
     org = plan.org.id
     current = r.get(GLOBAL_DEFAULT_ORG)
-    if current and current != org and not replace:
-        raise OrgConflict(current)
     payload = plan.model_dump_json()
     cells = {f"{m}|{d}" for m, d in plan.cells()}
     status_key = key(org, "status")
@@ -75,7 +67,7 @@ def get_plan(r: redis.Redis, org: str) -> Plan | None:
     raw = r.get(key(org, "plan"))
     if raw is None:
         return None
-    from store.plan import Plan
+    from store.plan_schema import Plan
 
     plan = Plan.model_validate(json.loads(raw))
     with _cache_lock:

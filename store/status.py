@@ -16,12 +16,22 @@ from typing import Any
 
 import redis
 
+from core.values import DONE, IN_PROGRESS, NOT_STARTED, STATUSES, derive
 from store.db import key
-from store.plan import Plan
-from store.statuses import NOT_STARTED, STATUSES, derive
+from store.events import EVENT_MARK_SECONDS
+from store.plan_schema import Plan
 
-EVENT_MARK_SECONDS = 7 * 24 * 3600
 UNDO_DEPTH = 20
+
+# held_status(status hash, cell): the status a cell holds (history entries that change no
+# status, such as evidence attached, record it as both old and new).
+HELD_LUA = """
+local function held_status(hash, cell)
+  local raw = redis.call('HGET', hash, cell)
+  if raw then return cjson.decode(raw).s end
+  return 'not_started'
+end
+"""
 
 # KEYS: status hash, history list, history seq, undo list, event mark (or "" for none)
 # ARGV: event_mark_ttl, undo_depth, group_json, then per cell: field, cell_json
@@ -69,10 +79,14 @@ if #same == 0 then same = cjson.decode('[]') end
 return cjson.encode({applied=true, old=old, same=same})
 """
 
-# Undo the user's last change group where the cells still hold what the user set.
-# KEYS: status hash, history list, history seq, undo list, event mark (or "")
+# Undo the user's last change group where the cells still hold what the user set; a group of
+# evidence (store/evidence_records.py) takes its items off their cells (returned in `removed`,
+# so that the caller deletes their files).
+# KEYS: status hash, history list, history seq, undo list, event mark (or ""), evidence hash
 # ARGV: event_mark_ttl, at, source, event
-_UNDO = """
+_UNDO = (
+    HELD_LUA
+    + """
 if KEYS[5] ~= '' then
   if redis.call('SET', KEYS[5], '1', 'NX', 'EX', tonumber(ARGV[1])) == false then
     return cjson.encode({applied=false, duplicate=true})
@@ -83,7 +97,7 @@ if not raw then return cjson.encode({applied=false}) end
 local group = cjson.decode(raw)
 local restored = {}
 local skipped = {}
-for _, c in ipairs(group.changes) do
+for _, c in ipairs(group.changes or {}) do
   local now = redis.call('HGET', KEYS[1], c.cell)
   if now == c.new then
     local cur = cjson.decode(c.new)
@@ -102,8 +116,24 @@ for _, c in ipairs(group.changes) do
     table.insert(skipped, c.cell)
   end
 end
-return cjson.encode({applied=true, restored=restored, skipped=skipped})
+local removed = {}
+for _, id in ipairs(group.items or {}) do
+  local raw = redis.call('HGET', KEYS[6], id)
+  if raw then
+    local rec = cjson.decode(raw)
+    local cell = rec.measure .. '|' .. rec.division
+    local held = held_status(KEYS[1], cell)
+    redis.call('HDEL', KEYS[6], id)
+    local seq = redis.call('INCR', KEYS[3])
+    redis.call('RPUSH', KEYS[2], cjson.encode({id=seq, at=ARGV[2], by=rec.by, by_name=rec.by_name,
+      cell=cell, old=held, new=held, note=rec.file_name, source=ARGV[3], event=ARGV[4],
+      kind='evidence-undo', item=id}))
+    table.insert(removed, raw)
+  end
+end
+return cjson.encode({applied=true, restored=restored, skipped=skipped, removed=removed})
 """
+)
 
 
 @dataclass(frozen=True)
@@ -156,15 +186,29 @@ class Matrix:
     def progress(self, measure_id: str) -> float:
         """Share of owners done, in-progress counting half: the bar in overviews."""
         statuses = list(self.division_statuses(measure_id).values())
-        score = sum(1.0 if s == "done" else 0.5 if s == "in_progress" else 0.0 for s in statuses)
+        score = sum(1.0 if s == DONE else 0.5 if s == IN_PROGRESS else 0.0 for s in statuses)
         return score / len(statuses) if statuses else 0.0
 
     def unfinished_of(self, division: str) -> list[str]:
         return [
             m.id
             for m in self.plan.measures_of(division)
-            if self.cell(m.id, division).status != "done"
+            if self.cell(m.id, division).status != DONE
         ]
+
+    def progress_by_division(self) -> tuple[list[str], list[tuple[str, list[str]]]]:
+        """(divisions with every measure done, [(division, its unfinished measure ids)]), in
+        plan order; a division that owns no measure is in neither."""
+        done, behind = [], []
+        for division in self.plan.divisions:
+            if not self.plan.measures_of(division):
+                continue
+            unfinished = self.unfinished_of(division)
+            if unfinished:
+                behind.append((division, unfinished))
+            else:
+                done.append(division)
+        return done, behind
 
     def snapshot(self) -> dict[str, Any]:
         """What a memo version was built from: as_json plus each cell's evidence note."""
@@ -203,7 +247,11 @@ def _field(measure: str, division: str) -> str:
 
 
 def read_matrix(r: redis.Redis, plan: Plan) -> Matrix:
-    raw = r.hgetall(key(plan.org.id, "status"))
+    return matrix_from_hash(plan, r.hgetall(key(plan.org.id, "status")))
+
+
+def matrix_from_hash(plan: Plan, raw: dict[str, str]) -> Matrix:
+    """The matrix from the org's status hash as read (so a caller can pipeline the read)."""
     matrix = Matrix(plan)
     for field_name, value in raw.items():
         measure, _, division = field_name.partition("|")
@@ -302,6 +350,7 @@ class UndoResult:
     duplicate: bool = False
     restored: list[tuple[str, str, str]] = field(default_factory=list)  # measure, division, status
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)  # evidence records (JSON) taken off
 
 
 def undo_last(
@@ -320,6 +369,7 @@ def undo_last(
         key(org, "history-seq"),
         key(org, "undo", user_id),
         key(org, "event", event_id) if event_id else "",
+        key(org, "evidence"),
     ]
     result = json.loads(
         r.eval(
@@ -335,7 +385,7 @@ def undo_last(
 
     restored = [(*split(item["cell"]), item["status"]) for item in result.get("restored") or []]
     skipped = [split(cell) for cell in result.get("skipped") or []]
-    return UndoResult(True, False, restored, skipped)
+    return UndoResult(True, False, restored, skipped, list(result.get("removed") or []))
 
 
 def history(r: redis.Redis, org: str, *, limit: int | None = None) -> list[dict[str, Any]]:

@@ -15,10 +15,11 @@ from typing import TYPE_CHECKING, Any
 
 import redis
 
+from core.values import Decision
 from store.db import key
 
 if TYPE_CHECKING:  # kept out of import time: `itabot compile` reads versions without pydantic
-    from store.plan import Plan
+    from store.plan_schema import Plan
     from store.status import Matrix
 
 FILE_KINDS = {
@@ -26,6 +27,9 @@ FILE_KINDS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "png": "image/png",
 }
+
+# a version's record: compiling until its files are stored, then ready (or failed)
+COMPILING, READY, FAILED = "compiling", "ready", "failed"
 
 IN_REVIEW, RETURNED, APPROVED, REJECTED, SUPERSEDED = (
     "in_review",
@@ -77,7 +81,7 @@ class Chain:
 def allocate(r: redis.Redis, org: str, *, requested_by: str, memo_date: str) -> int:
     number = int(r.incr(key(org, "memo-seq")))
     record = {
-        "status": "compiling",
+        "status": COMPILING,
         "requested": datetime.now(UTC).isoformat(timespec="seconds"),
         "requested_by": requested_by,
         "memo_date": memo_date,
@@ -100,7 +104,7 @@ def allocate_once(
     number = allocate(r, org, requested_by=requested_by, memo_date=memo_date)
     if r.set(marker, number, nx=True):
         return number, True
-    r.hset(key(org, "memo", str(number)), "status", "failed")  # lost a race: give the number up
+    r.hset(key(org, "memo", str(number)), "status", FAILED)  # lost a race: give the number up
     return int(r.get(marker)), False
 
 
@@ -150,7 +154,7 @@ def publish(
         while True:
             try:
                 pipe.watch(record_key, current_key)
-                if pipe.hget(record_key, "status") == "ready":
+                if pipe.hget(record_key, "status") == READY:
                     pipe.unwatch()
                     return []
                 previous = pipe.get(current_key)
@@ -176,7 +180,7 @@ def publish(
                 pipe.hset(
                     record_key,
                     mapping={
-                        "status": "ready",
+                        "status": READY,
                         "built": now.isoformat(timespec="seconds"),
                         "pages": pages,
                         "snapshot": json.dumps(snapshot, ensure_ascii=False),
@@ -200,8 +204,8 @@ def frozen_matrix(r: redis.Redis, plan: Plan, number: int) -> Matrix | None:
 
 def mark_failed(r: redis.Redis, org: str, number: int, reason: str) -> None:
     record_key = key(org, "memo", str(number))
-    if r.hget(record_key, "status") != "ready":
-        r.hset(record_key, mapping={"status": "failed", "error": reason[:500]})
+    if r.hget(record_key, "status") != READY:
+        r.hset(record_key, mapping={"status": FAILED, "error": reason[:500]})
 
 
 def chain(r: redis.Redis, org: str, number: int) -> Chain | None:
@@ -214,6 +218,35 @@ class Transition:
     ok: bool
     reason: str = ""  # superseded | not_current_step | closed | not_found
     chain: Chain | None = None
+
+
+def _decide(
+    state: Chain, step: int, decision: str, comment: str | None, user_id: str, at: str
+) -> None:
+    """Write the decision into the chain and move it on: the next step, or its end."""
+    current_step = state.steps[step]
+    current_step.decision = decision
+    current_step.comment = comment or None
+    current_step.at = at
+    current_step.by = user_id
+    if decision == Decision.REJECT:
+        state.state = REJECTED if state.is_last_step else RETURNED
+    elif state.is_last_step:
+        state.state = APPROVED
+    else:
+        state.step += 1
+        state.since = at
+
+
+def _refusal(state: Chain, current_number: str | None, number: int, step: int) -> str:
+    """Why a decision on `step` of version `number` cannot be taken now ("" when it can)."""
+    if state.state == SUPERSEDED or (current_number and int(current_number) != number):
+        return "superseded"
+    if state.state != IN_REVIEW:
+        return "closed"
+    if state.step != step:
+        return "not_current_step"
+    return ""
 
 
 def act(
@@ -230,6 +263,8 @@ def act(
     """Record one step's decision, exactly once, whatever races it."""
     chain_key = key(org, "memo", str(number), "chain")
     current_key = key(org, "memo-current")
+    at = now.isoformat(timespec="seconds")
+    entry = {"step": step, "decision": decision, "comment": comment, "by": user_id, "at": at}
     with r.pipeline() as pipe:
         while True:
             try:
@@ -239,47 +274,25 @@ def act(
                     pipe.unwatch()
                     return Transition(False, "not_found")
                 state = Chain.from_json(raw)
-                current_number = pipe.get(current_key)
-                if state.state == SUPERSEDED or (current_number and int(current_number) != number):
+                refusal = _refusal(state, pipe.get(current_key), number, step)
+                if refusal:
                     pipe.unwatch()
-                    return Transition(False, "superseded", state)
-                if state.state != IN_REVIEW:
-                    pipe.unwatch()
-                    return Transition(False, "closed", state)
-                if state.step != step:
-                    pipe.unwatch()
-                    return Transition(False, "not_current_step", state)
-                current_step = state.steps[step]
-                current_step.decision = decision
-                current_step.comment = comment or None
-                current_step.at = now.isoformat(timespec="seconds")
-                current_step.by = user_id
-                if decision == "reject":
-                    state.state = REJECTED if state.is_last_step else RETURNED
-                elif state.is_last_step:
-                    state.state = APPROVED
-                else:
-                    state.step += 1
-                    state.since = now.isoformat(timespec="seconds")
+                    return Transition(False, refusal, state)
+                _decide(state, step, decision, comment, user_id, at)
                 pipe.multi()
                 pipe.set(chain_key, state.to_json())
                 pipe.rpush(
-                    key(org, "memo", str(number), "log"),
-                    json.dumps(
-                        {
-                            "step": step,
-                            "decision": decision,
-                            "comment": comment,
-                            "by": user_id,
-                            "at": now.isoformat(timespec="seconds"),
-                        },
-                        ensure_ascii=False,
-                    ),
+                    key(org, "memo", str(number), "log"), json.dumps(entry, ensure_ascii=False)
                 )
                 pipe.execute()
                 return Transition(True, "", state)
             except redis.WatchError:
                 continue
+
+
+def set_memo_date_thai(r: redis.Redis, org: str, number: int, text: str) -> None:
+    """The memo date as the memo prints it, for messages that quote it."""
+    r.hset(key(org, "memo", str(number)), "memo_date_thai", text)
 
 
 def mark_final(r: redis.Redis, org: str, number: int, now: datetime) -> None:

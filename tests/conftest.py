@@ -7,16 +7,14 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
-import sys
 import threading
-import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
-ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+from tests.helpers import ROOT, SEED_PLAN, clean_store, start_worker
+
 TEST_REDIS_URL = os.environ.get("ITABOT_TEST_REDIS_URL", "redis://127.0.0.1:6379/13")
 
 
@@ -39,6 +37,8 @@ os.environ.update(
         "PUBLIC_BASE_URL": f"http://127.0.0.1:{WEB_PORT}",
         "PYTHAINLP_READ_ONLY": "1",
         "ITABOT_MEMO_DIR": str(ROOT / "memos" / "test"),
+        # the web app, the worker and `itabot org` encrypt organisations' channels with it
+        "ITABOT_MASTER_KEY": Fernet.generate_key().decode(),
     }
 )
 os.environ.pop("LINE_CHANNEL_SECRET", None)
@@ -46,27 +46,7 @@ os.environ.pop("LINE_CHANNEL_ACCESS_TOKEN", None)
 
 import redis  # noqa: E402
 
-from bot.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, load_settings  # noqa: E402
-
-SEED_PLAN = ROOT / "examples" / "naphu-2564.yaml"
-SEED_STATUSES = ROOT / "examples" / "naphu-2564-statuses.yaml"
-
-
-def _clean_store(r: redis.Redis) -> None:
-    for pattern in (
-        "ita:*",
-        "rq:queue:*",
-        "rq:scheduled:*",
-        "rq:job:*",
-        "rq:finished:*",
-        "rq:failed:*",
-        "rq:deferred:*",
-        "rq:canceled:*",
-        "rq:results:*",
-    ):
-        batch = list(r.scan_iter(pattern, count=1000))
-        for start in range(0, len(batch), 500):
-            r.delete(*batch[start : start + 500])
+from core.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, load_settings  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -96,27 +76,13 @@ def web(settings, rdb) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def simulator_server(web) -> Iterator[str]:
-    from bot.simulator.server import start_in_thread
+    from simulator.server import start_in_thread
 
     server, base_url = start_in_thread(
         "127.0.0.1", SIM_PORT, DEMO_CHANNEL_SECRET, DEMO_ACCESS_TOKEN, f"{web}/callback"
     )
     yield base_url
     server.shutdown()
-
-
-def start_worker(log_name: str = "worker") -> subprocess.Popen:
-    log_dir = ROOT / "memos" / "test-logs"
-    log_dir.mkdir(parents=True, exist_ok=True)
-    log = open(log_dir / f"{log_name}.log", "ab")  # noqa: SIM115 - lives as long as the process
-    return subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "worker"],
-        cwd=ROOT,
-        env=dict(os.environ),
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,  # its own process group: tests may kill the whole tree
-    )
 
 
 @pytest.fixture(scope="session")
@@ -133,11 +99,11 @@ def worker(simulator_server) -> Iterator[subprocess.Popen]:
 @pytest.fixture
 def sim(simulator_server, worker, rdb):
     """A clean world: empty store, the seed plan loaded, simulator reset."""
-    from bot.simulator.client import SimulatorClient
+    from simulator.client import SimulatorClient
     from store import plans
-    from store.plan import load_plan_file
+    from store.plan_schema import load_plan_file
 
-    _clean_store(rdb)
+    clean_store(rdb)
     client = SimulatorClient(simulator_server)
     client.reset()
     plans.save_plan(rdb, load_plan_file(str(SEED_PLAN)))
@@ -152,13 +118,18 @@ def plan(sim, rdb):
     return plans.get_plan(rdb, "naphu")
 
 
-def wait_until(
-    predicate, timeout: float = 15.0, interval: float = 0.05, message: str = "condition"
-):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:g}s waiting for {message}")
+@pytest.fixture(scope="module")
+def browser() -> Iterator:
+    """Debian's Chromium, headless, driven by Playwright (tests/browser.py says how it starts)."""
+    from pathlib import Path
+
+    from tests.browser import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} missing: run scripts/ensure-chromium.sh")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

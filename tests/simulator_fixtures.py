@@ -20,9 +20,9 @@ from typing import Any
 from flask import Flask, request
 from werkzeug.serving import BaseWSGIServer, make_server
 
-from bot.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET
-from bot.simulator.client import SimulatorClient
-from bot.simulator.server import start_in_thread
+from core.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET
+from simulator.client import SimulatorClient
+from simulator.server import start_in_thread
 
 SECRET = DEMO_CHANNEL_SECRET
 TOKEN = DEMO_ACCESS_TOKEN

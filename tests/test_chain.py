@@ -1,73 +1,32 @@
-"""Issue 5: the review chain in LINE, walked through the simulator with signed webhooks."""
+"""The review chain in LINE, walked through the simulator with signed webhooks."""
 
 from __future__ import annotations
 
 import re
 import threading
-import time
 
 import requests
 
-from bot.simulator.client import message_text, postback_buttons
-from bot.thai import to_thai_digits
-from tests.conftest import wait_until
-from tests.helpers import itabot, join
-from tests.test_memo_render import pdf_lines
-
-REVIEWERS = [
-    ("หัวหน้าสำนักปลัด", "จ.อ.สราวุทธิ์"),
-    ("รองปลัด อบต.นาพู่", "ขวัญภา"),
-    ("ปลัด อบต.นาพู่", "ยุภาพร"),
-    ("นายกองค์การบริหารส่วนตำบลนาพู่", "อำนาจ"),
-]
-
-
-def _setup(sim, rdb, plan):
-    from bot.demo import demo_statuses, seed_statuses
-
-    seed_statuses(rdb, plan, demo_statuses())
-    admin = join(sim, "กัญรัตน์", "admin")
-    reviewers = [join(sim, name, position) for position, name in REVIEWERS]
-    return admin, reviewers
-
-
-def _compile(at: str = "2021-03-30T10:00:00+07:00") -> int:
-    out = itabot("compile", "--at", at).stdout
-    return int(re.search(r"version (\d+)", out).group(1))
-
-
-def _buttons(message: dict) -> dict[str, str]:
-    return {label: data for label, data in postback_buttons(message)}
-
-
-def _request(sim, user: str, version: int) -> dict:
-    """The flex summary of the review request for `version` that `user` received."""
-    label = f"ฉบับที่ {to_thai_digits(version)}"
-
-    def found():
-        return [
-            m["message"]
-            for m in sim.messages(user)
-            if m["message"]["type"] == "flex"
-            and postback_buttons(m["message"])
-            and label in message_text(m["message"])
-        ]
-
-    return wait_until(found, timeout=30, message=f"the review request for version {version}")[-1]
-
-
-def _tap_and_comment(sim, user: str, data: str, comment: str | None, count_before: int) -> str:
-    sim.send_postback(user, data)
-    ask = sim.wait_for(user, count_before + 1)[-1]["message"]
-    assert "ความเห็น" in message_text(ask) or "เหตุผล" in message_text(ask)
-    sim.send_text(user, comment if comment is not None else "ไม่มีความเห็น")
-    return message_text(sim.wait_for(user, count_before + 2)[-1]["message"])
+from simulator.client import message_text, postback_buttons
+from tests.helpers import (
+    SEED_PLAN,
+    buttons,
+    compile_memo,
+    itabot,
+    join,
+    review_request,
+    settle,
+    setup_chain,
+    tap_and_comment,
+    wait_until,
+)
+from tests.pdf_text import pdf_lines
 
 
 def test_whole_chain_with_send_back_recompile_and_approval(sim, rdb, plan):
-    admin, reviewers = _setup(sim, rdb, plan)
-    assert _compile() == 1
-    first = _request(sim, reviewers[0], 1)
+    admin, reviewers = setup_chain(sim, rdb, plan)
+    assert compile_memo() == 1
+    first = review_request(sim, reviewers[0], 1)
     kinds = [m["message"]["type"] for m in sim.messages(reviewers[0])[2:]]
     assert kinds == ["text", "image", "flex"]
     text = message_text(first)
@@ -78,11 +37,11 @@ def test_whole_chain_with_send_back_recompile_and_approval(sim, rdb, plan):
     assert requests.get(pdf_link, timeout=10).content.startswith(b"%PDF")
 
     # step 1 passes it on with a comment
-    reply = _tap_and_comment(sim, reviewers[0], _buttons(first)["เห็นชอบ"], "เห็นควรเสนอรองปลัด", 5)
+    reply = tap_and_comment(sim, reviewers[0], buttons(first)["เห็นชอบ"], "เห็นควรเสนอรองปลัด", 5)
     assert "รองปลัด" in reply
-    second = _request(sim, reviewers[1], 1)
+    second = review_request(sim, reviewers[1], 1)
     # step 2 sends it back: a reason is required
-    sim.send_postback(reviewers[1], _buttons(second)["ไม่เห็นชอบ"])
+    sim.send_postback(reviewers[1], buttons(second)["ไม่เห็นชอบ"])
     sim.wait_for(reviewers[1], 6)
     sim.send_text(reviewers[1], "ไม่มีความเห็น")
     assert "ต้องมีเหตุผล" in message_text(sim.wait_for(reviewers[1], 7)[-1]["message"])
@@ -96,21 +55,21 @@ def test_whole_chain_with_send_back_recompile_and_approval(sim, rdb, plan):
     assert "รองปลัด อบต.นาพู่" in words and "ขอให้แนบหลักฐานเพิ่มเติม" in words
 
     # a recompile starts a new version and a new chain; old buttons only say they are superseded
-    assert _compile("2021-03-31T10:00:00+07:00") == 2
-    first_v2 = _request(sim, reviewers[0], 2)
+    assert compile_memo("2021-03-31T10:00:00+07:00") == 2
+    first_v2 = review_request(sim, reviewers[0], 2)
     assert "ฉบับที่ ๒" in message_text(first_v2)
     before = len(sim.messages(reviewers[0]))
-    sim.send_postback(reviewers[0], _buttons(first)["เห็นชอบ"])
+    sim.send_postback(reviewers[0], buttons(first)["เห็นชอบ"])
     assert "แทนที่" in message_text(sim.wait_for(reviewers[0], before + 1)[-1]["message"])
 
     comments = ["เห็นควรเสนอ", "ตรวจแล้วถูกต้อง", "เห็นควรอนุมัติ", "อนุมัติให้เผยแพร่บนเว็บไซต์"]
     request = first_v2
     for index, user in enumerate(reviewers):
         if index:
-            request = _request(sim, user, 2)
+            request = review_request(sim, user, 2)
         label = "อนุมัติ" if index == 3 else "เห็นชอบ"
-        _tap_and_comment(
-            sim, user, _buttons(request)[label], comments[index], len(sim.messages(user))
+        tap_and_comment(
+            sim, user, buttons(request)[label], comments[index], len(sim.messages(user))
         )
 
     # the final memo reaches the author and every reviewer, carrying every comment and name
@@ -139,10 +98,10 @@ def test_whole_chain_with_send_back_recompile_and_approval(sim, rdb, plan):
 
 
 def test_refusals_forged_wrong_person_and_status(sim, rdb, plan):
-    admin, reviewers = _setup(sim, rdb, plan)
-    _compile()
-    first = _request(sim, reviewers[0], 1)
-    approve = _buttons(first)["เห็นชอบ"]
+    admin, reviewers = setup_chain(sim, rdb, plan)
+    compile_memo()
+    first = review_request(sim, reviewers[0], 1)
+    approve = buttons(first)["เห็นชอบ"]
     # another reviewer replays the first reviewer's button: not issued to them
     sim.send_postback(reviewers[2], approve)
     assert "ไม่ใช่ของท่าน" in message_text(sim.wait_for(reviewers[2], 3)[-1]["message"])
@@ -164,9 +123,9 @@ def test_refusals_forged_wrong_person_and_status(sim, rdb, plan):
 
 
 def test_racing_taps_move_the_chain_once(sim, rdb, plan):
-    admin, reviewers = _setup(sim, rdb, plan)
-    _compile()
-    approve = _buttons(_request(sim, reviewers[0], 1))["เห็นชอบ"]
+    admin, reviewers = setup_chain(sim, rdb, plan)
+    compile_memo()
+    approve = buttons(review_request(sim, reviewers[0], 1))["เห็นชอบ"]
     threads = [
         threading.Thread(target=sim.send_postback, args=(reviewers[0], approve)) for _ in range(10)
     ]
@@ -177,8 +136,8 @@ def test_racing_taps_move_the_chain_once(sim, rdb, plan):
     sim.wait_for(reviewers[0], 15)
     sim.send_text(reviewers[0], "ไม่มีความเห็น")
     sim.send_text(reviewers[0], "ไม่มีความเห็น")
-    _request(sim, reviewers[1], 1)
-    time.sleep(2)
+    review_request(sim, reviewers[1], 1)
+    settle(rdb)  # every tap handled, every push pushed
     requests_to_second = [m for m in sim.messages(reviewers[1]) if m["message"]["type"] == "flex"]
     assert len(requests_to_second) == 1
     from store import versions
@@ -189,13 +148,13 @@ def test_racing_taps_move_the_chain_once(sim, rdb, plan):
 
 
 def test_comment_typed_before_the_tap_and_status_for_reviewers(sim, rdb, plan):
-    admin, reviewers = _setup(sim, rdb, plan)
-    _compile()
-    first = _request(sim, reviewers[0], 1)
+    admin, reviewers = setup_chain(sim, rdb, plan)
+    compile_memo()
+    first = review_request(sim, reviewers[0], 1)
     count = len(sim.messages(reviewers[0]))
     sim.send_text(reviewers[0], "ตรวจสอบแล้ว เห็นควรเสนอต่อ")
     assert "รับความเห็น" in message_text(sim.wait_for(reviewers[0], count + 1)[-1]["message"])
-    sim.send_postback(reviewers[0], _buttons(first)["เห็นชอบ"])
+    sim.send_postback(reviewers[0], buttons(first)["เห็นชอบ"])
     assert "รองปลัด" in message_text(sim.wait_for(reviewers[0], count + 2)[-1]["message"])
     from store import versions
 
@@ -212,9 +171,9 @@ def test_a_reviewer_holding_the_memo_over_a_day_is_nudged_once_per_day(sim, rdb,
     from jobs.remind import nudge_reviewers
     from store import versions
 
-    admin, reviewers = _setup(sim, rdb, plan)
-    _compile()
-    _request(sim, reviewers[0], 1)
+    admin, reviewers = setup_chain(sim, rdb, plan)
+    compile_memo()
+    review_request(sim, reviewers[0], 1)
     since = datetime.fromisoformat(versions.chain(rdb, "naphu", 1).since)
     assert nudge_reviewers("naphu", (since + timedelta(hours=3)).isoformat()) is False
     assert nudge_reviewers("naphu", (since + timedelta(hours=25)).isoformat()) is True
@@ -228,7 +187,7 @@ def test_a_reviewer_holding_the_memo_over_a_day_is_nudged_once_per_day(sim, rdb,
         ]
 
     wait_until(nudges, message="the nudge")
-    time.sleep(2)
+    settle(rdb)
     assert len(nudges()) == 1  # the same day's nudge twice is delivered once
     assert "๑ วัน" in message_text(nudges()[0]["message"])
 
@@ -239,7 +198,6 @@ def test_the_deadline_compiles_by_itself(sim, rdb, tmp_path):
     import yaml
 
     from store import versions
-    from tests.conftest import SEED_PLAN
 
     join(sim, "หัวหน้า", "หัวหน้าสำนักปลัด")
     data = yaml.safe_load(SEED_PLAN.read_text(encoding="utf-8"))

@@ -1,4 +1,4 @@
-"""Issue 9, bad input: the webhook fuzzed with correctly signed bodies (hypothesis).
+"""Bad input: the webhook fuzzed with correctly signed bodies (hypothesis).
 
 Each generated body goes through the Flask app (its test client: no sockets, fast) and, when
 the app stores it, through the worker's handler `jobs.webhook.process_body`, run in this
@@ -30,10 +30,10 @@ import redis
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bot.config import DEMO_CHANNEL_SECRET, Settings, load_settings
-from tests.conftest import SEED_PLAN
+from core.config import DEMO_CHANNEL_SECRET, Settings, load_settings
+from tests.helpers import SEED_PLAN
+from tests.own_stack import RedisServer, environment
 from tests.simulator_fixtures import running_simulator
-from tests.test_reliability import RedisServer, environment
 
 ORG = "naphu"
 BODY_COUNT = int(os.environ.get("ITABOT_FUZZ_EXAMPLES", "12000"))  # bodies through web and worker
@@ -128,7 +128,7 @@ def world(tmp_path_factory) -> Iterator[World]:
     from bot.app import create_app
     from store import people, plans
     from store.db import key
-    from store.plan import load_plan_file
+    from store.plan_schema import load_plan_file
 
     server = RedisServer(tmp_path_factory.mktemp("fuzz-redis"), persistent=False)
     server.start()
@@ -674,7 +674,7 @@ def test_bodies_around_one_mebibyte(world, size, user):
 
 
 def test_unknown_event_types_are_ignored_and_logged_with_the_event_id(world):
-    from bot.logs import JsonFormatter
+    from core.logs import JsonFormatter
 
     captured = io.StringIO()
     handler = logging.StreamHandler(captured)

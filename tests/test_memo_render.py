@@ -1,9 +1,8 @@
 """The memo renderer: text, marks and layout of the PDF, the DOCX and the page-1 PNG.
 
-`pdf_lines` below reads the content stream itself, honouring ActualText, and keeps each line's
-page and position so table marks can be checked by column. How real readers (PDFium, poppler,
-pdfminer.six, pypdf) read the text is tests/test_memo_text_layer.py's part.
-"""
+The PDF is read back with tests/pdf_text.py (`pdf_lines`: each line's text, page and position,
+so table marks can be checked by column); how real readers (PDFium, poppler, pdfminer.six,
+pypdf) read the text is tests/test_memo_text_layer.py's part."""
 
 from __future__ import annotations
 
@@ -20,7 +19,6 @@ import pypdf
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_raw
 import pytest
-from pypdf.generic import DictionaryObject
 
 import jobs.memo
 from jobs.memo import MemoInput, MemoRenderError, RenderedMemo, StepRecord, render_memo
@@ -28,7 +26,8 @@ from jobs.memo.content import build_document, clean, document_strings
 from jobs.memo.fonts import covered
 from jobs.memo.render import document_of
 from jobs.memo.samples import approved_chain, large_input, seed_input
-from store.plan import Plan
+from store.plan_schema import Plan
+from tests.pdf_text import Line, pdf_lines
 from tests.test_memo_text_layer import (
     BODY_BOTTOM,
     BODY_TOP,
@@ -40,143 +39,6 @@ from tests.test_memo_text_layer import (
 )
 
 BANGKOK = timezone(timedelta(hours=7))
-
-
-# --------------------------------------------------------------------------- PDF text
-@dataclass
-class Line:
-    page: int
-    x: float
-    y: float
-    text: str
-
-
-def _to_unicode(font: DictionaryObject) -> dict[int, str]:
-    data = font["/ToUnicode"].get_object().get_data().decode("latin1")
-    out: dict[int, str] = {}
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
-        for src, dst in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
-            out[int(src, 16)] = bytes.fromhex(dst).decode("utf-16-be")
-    for block in re.findall(r"beginbfrange(.*?)endbfrange", data, re.S):
-        for lo, hi, dst in re.findall(r"<(\w+)>\s*<(\w+)>\s*<(\w+)>", block):
-            base = bytes.fromhex(dst).decode("utf-16-be")
-            for i, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
-                out[code] = base[:-1] + chr(ord(base[-1]) + i)
-    return out
-
-
-_TOKEN = re.compile(
-    rb"""\s+
-    |(?P<str>\((?:\\.|[^\\()])*\))
-    |(?P<hex><[0-9A-Fa-f\s]*>)
-    |(?P<open><<|\[)
-    |(?P<close>>>|\])
-    |(?P<name>/[^\s/\[\]()<>{}%]*)
-    |(?P<num>[+-]?(?:\d+\.?\d*|\.\d+))
-    |(?P<op>[A-Za-z'"*]+)""",
-    re.X,
-)
-_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f"}
-
-
-def _literal(token: bytes) -> bytes:
-    out, i, body = bytearray(), 0, token[1:-1]
-    while i < len(body):
-        c = body[i : i + 1]
-        if c != b"\\":
-            out += c
-            i += 1
-            continue
-        nxt = body[i + 1 : i + 2]
-        octal = re.match(rb"[0-7]{1,3}", body[i + 1 : i + 4])
-        if octal:
-            out.append(int(octal.group(), 8) & 0xFF)
-            i += 1 + len(octal.group())
-        else:
-            out += _ESCAPES.get(nxt, nxt)
-            i += 2
-    return bytes(out)
-
-
-def _operations(data: bytes):
-    """(operands, operator) pairs of a typst content stream; a small, fast tokenizer.
-
-    pypdf's own ContentStream parser takes seconds on a 36-page memo.
-    """
-    stack: list[list] = [[]]
-    for match in _TOKEN.finditer(data):
-        kind = match.lastgroup
-        token = match.group()
-        if kind is None:
-            continue
-        if kind == "str":
-            stack[-1].append(_literal(token))
-        elif kind == "hex":
-            stack[-1].append(bytes.fromhex(re.sub(rb"\s", b"", token[1:-1]).decode()))
-        elif kind == "open":
-            stack.append([token])
-        elif kind == "close":
-            items = stack.pop()
-            opener, items = items[0], items[1:]
-            if opener == b"<<":
-                stack[-1].append(dict(zip(items[::2], items[1::2], strict=False)))
-            else:
-                stack[-1].append(items)
-        elif kind == "name":
-            stack[-1].append(token.decode("latin1"))
-        elif kind == "num":
-            stack[-1].append(float(token))
-        else:
-            if len(stack) == 1:
-                yield stack[0], token
-                stack[0] = []
-            else:
-                stack[-1].append(token)
-
-
-def _utf16(value: bytes) -> str:
-    return (
-        value[2:].decode("utf-16-be") if value.startswith(b"\xfe\xff") else value.decode("latin1")
-    )
-
-
-def pdf_lines(pdf: bytes) -> list[Line]:
-    """Text runs in content order with page and position (PDF points, origin bottom left)."""
-    reader = pypdf.PdfReader(io.BytesIO(pdf))
-    lines: list[Line] = []
-    for number, page in enumerate(reader.pages, 1):
-        fonts = {
-            name: _to_unicode(f.get_object()) for name, f in page["/Resources"]["/Font"].items()
-        }
-        cmap: dict[int, str] = {}
-        spans: list[str | None] = []
-        current: Line | None = None
-        for operands, op in _operations(page.get_contents().get_data()):
-            if op == b"cm":
-                current = Line(number, operands[4], operands[5], "")
-                lines.append(current)
-            elif op == b"Tf":
-                cmap = fonts[operands[0]]
-            elif op == b"BDC":
-                props = operands[1] if len(operands) > 1 else None
-                actual = props.get("/ActualText") if isinstance(props, dict) else None
-                spans.append(None if actual is None else _utf16(actual))
-                if actual is not None and current is not None:
-                    current.text += _utf16(actual)
-            elif op == b"BMC":
-                spans.append(None)
-            elif op == b"EMC":
-                if spans:
-                    spans.pop()
-            elif op in (b"Tj", b"TJ") and current is not None:
-                if any(s is not None for s in spans):
-                    continue
-                items = operands[0] if op == b"TJ" else [operands[0]]
-                for raw in items:
-                    if isinstance(raw, bytes):
-                        for i in range(0, len(raw) - 1, 2):
-                            current.text += cmap.get(int.from_bytes(raw[i : i + 2], "big"), "")
-    return [line for line in lines if line.text]
 
 
 def squash(text: str) -> str:
@@ -721,7 +583,7 @@ def plan_with_emblem(tmp_path: Path, name: str, content: bytes) -> Path:
 
 def test_emblem_is_read_with_the_plan_and_stored(tmp_path: Path, rdb):
     from store import plans
-    from store.plan import load_plan_file
+    from store.plan_schema import load_plan_file
 
     png = emblem_png()
     plan = load_plan_file(str(plan_with_emblem(tmp_path, "garuda.png", png)))
@@ -751,7 +613,7 @@ def test_emblem_is_read_with_the_plan_and_stored(tmp_path: Path, rdb):
     ],
 )
 def test_a_bad_emblem_is_refused(tmp_path: Path, name: str, content: bytes | None, words: str):
-    from store.plan import PlanError, load_plan_file
+    from store.plan_schema import PlanError, load_plan_file
 
     if content is None:
         content = emblem_png()[:80]  # cut short: the header says PNG, the data is gone
@@ -792,7 +654,7 @@ def emblem_bounds(pdf: bytes, page: int) -> tuple[float, float, float, float] | 
 def test_emblem_in_pdf_docx_and_png(tmp_path: Path, kind: str):
     import dataclasses
 
-    from store.plan import load_plan_file
+    from store.plan_schema import load_plan_file
 
     content = emblem_png() if kind == "png" else EMBLEM_SVG
     plan = load_plan_file(str(plan_with_emblem(tmp_path, f"garuda.{kind}", content)))

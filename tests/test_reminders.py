@@ -1,16 +1,14 @@
-"""Issue 6: reminder slots on the plan's schedule, sent once, delivered once through failures."""
+"""Reminder slots on the plan's schedule, sent once, delivered once through failures."""
 
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 import yaml
 
-from bot.simulator.client import message_text
-from tests.conftest import SEED_PLAN, wait_until
-from tests.helpers import itabot, join
+from simulator.client import message_text
+from tests.helpers import SEED_PLAN, itabot, join, settle, wait_until
 
 D7 = "2021-03-24T09:00:00+07:00"
 D3 = "2021-03-28T09:30:00+07:00"
@@ -35,11 +33,11 @@ def _world(sim):
     return treasury, works, admin
 
 
-def test_sweeps_pick_exactly_the_right_people_and_measures_once(sim):
+def test_sweeps_pick_exactly_the_right_people_and_measures_once(sim, rdb):
     treasury, works, admin = _world(sim)
     dry = itabot("remind", "--at", D7, "--dry-run").stdout
     assert "กองคลัง" in dry and "กองช่าง:" not in dry
-    time.sleep(1)
+    settle(rdb)
     assert _reminders(sim, treasury[0]) == []
     calls_before = len(sim.api_calls("/v2/bot/message/multicast"))
 
@@ -68,7 +66,7 @@ def test_sweeps_pick_exactly_the_right_people_and_measures_once(sim):
 
     # the same slot again sends nothing
     assert "ไม่ส่งซ้ำ" in itabot("remind", "--at", D7).stdout
-    time.sleep(1.5)
+    settle(rdb)
     assert len(_reminders(sim, treasury[0])) == 1
 
     # D-3, after กองคลัง finished ข้อ 3: exactly the rest
@@ -92,7 +90,7 @@ def test_sweeps_pick_exactly_the_right_people_and_measures_once(sim):
     assert "เลยกำหนด" in itabot("remind", "--at", "2021-04-01T09:00:00+07:00").stdout
 
 
-def test_failures_from_line_end_with_every_reminder_delivered_once(sim):
+def test_failures_from_line_end_with_every_reminder_delivered_once(sim, rdb):
     treasury, works, admin = _world(sim)
     sim.set_fault(500, count=2, path_prefix="/v2/bot/message/multicast", mode="accept_then_fail")
     sim.set_fault(429, count=2, path_prefix="/v2/bot/message/push")
@@ -106,7 +104,8 @@ def test_failures_from_line_end_with_every_reminder_delivered_once(sim):
         timeout=60,
         message="the admin summary despite 429s",
     )
-    time.sleep(8)  # let any wrongly repeated retry land
+    # every delivery ran to its end, retries waiting out their back-off included
+    settle(rdb, timeout=90, queues=("delivery",), later=True)
     for user in treasury:
         assert len(_reminders(sim, user)) == 1
     statuses = [c["status"] for c in sim.api_calls("/v2/bot/message/multicast")]
@@ -130,7 +129,7 @@ def test_plan_load_schedules_each_slot_once_and_a_missed_slot_is_sent(sim, rdb, 
     itabot("plan", "load", str(path))  # twice: nothing scheduled twice
     from rq.registry import ScheduledJobRegistry
 
-    from jobs.queues import DEFAULT, queue
+    from store.queues import DEFAULT, queue
 
     registry = ScheduledJobRegistry(queue=queue(DEFAULT))
     ids = registry.get_job_ids()
@@ -138,6 +137,6 @@ def test_plan_load_schedules_each_slot_once_and_a_missed_slot_is_sent(sim, rdb, 
     wait_until(
         lambda: _reminders(sim, treasury), timeout=30, message="the missed slot sent on start"
     )
-    time.sleep(2)
+    settle(rdb)  # slots due now have all run; later ones wait in the schedule
     assert len(_reminders(sim, treasury)) == 1
     assert "เหลืออีก ๑ วัน" in _reminders(sim, treasury)[0]

@@ -1,37 +1,24 @@
-"""Issue 7 in a real browser: Debian's Chromium, headless, driven by Playwright (no download)."""
+"""The web pages in a real browser: Debian's Chromium, headless, driven by Playwright (no download)."""
 
 from __future__ import annotations
 
 import csv
 import io
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pytest
 
-from bot.simulator.client import message_text
-from tests.browser import CHROMIUM, CHROMIUM_ARGS
-from tests.conftest import wait_until
-from tests.helpers import itabot, join
-from tests.test_web_pages import login_link, report
+from simulator.client import message_text
+from tests.browser import CHROMIUM
+from tests.helpers import itabot, join, login_link, report, wait_until
 
 ORG = "naphu"
 
 pytestmark = pytest.mark.skipif(
     not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} missing: run scripts/ensure-chromium.sh"
 )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
@@ -61,7 +48,7 @@ def test_admin_watches_progress_filters_history_and_exports(sim, web, page):
     assert page.locator("h1").inner_text() == "ความคืบหน้าการดำเนินการตามมาตรการ"
     headers = page.locator("#matrix thead th").all_inner_texts()
     assert headers[1:6] == ["สำนักปลัด", "กองคลัง", "กองช่าง", "กองสาธารณสุข", "กองสวัสดิการสังคม"]
-    assert cell(page, "1", "กองช่าง").inner_text().strip() == "ยังไม่เริ่ม"
+    assert cell(page, "1", "กองช่าง").locator(".pill").inner_text().strip() == "ยังไม่เริ่ม"
 
     # a change made in LINE shows on the page
     report(sim, works, "ข้อ 1 เสร็จแล้ว ตรวจสอบในเว็บไซต์ของหน่วยงาน")

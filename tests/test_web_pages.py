@@ -1,4 +1,4 @@
-"""Issue 7: the planning officer's web pages over plain HTTP — sign-in, roles, pages, exports."""
+"""The planning officer's web pages over plain HTTP — sign-in, roles, pages, exports."""
 
 from __future__ import annotations
 
@@ -6,47 +6,16 @@ import csv
 import io
 import re
 import time
-from typing import Any
 
 import openpyxl
 import pytest
 import requests
 
-from bot.simulator.client import message_text
-from tests.conftest import wait_until
-from tests.helpers import join
+from core.values import InviteKind
+from simulator.client import message_text
+from tests.helpers import join, login_link, report, signed_in, uris_of, wait_until
 
 ORG = "naphu"
-
-
-def _uris(node: Any) -> list[str]:
-    if isinstance(node, dict):
-        found = [node["uri"]] if node.get("type") == "uri" and "uri" in node else []
-        return found + [u for value in node.values() for u in _uris(value)]
-    if isinstance(node, list):
-        return [u for item in node for u in _uris(item)]
-    return []
-
-
-def login_link(sim, user: str) -> str:
-    """Send เข้าสู่ระบบ as the user and take the URI of the bot's answer."""
-    before = len(sim.messages(user))
-    assert sim.send_text(user, "เข้าสู่ระบบ") == 200
-    reply = sim.wait_for(user, before + 1)[-1]["message"]
-    uris = _uris(reply)
-    assert len(uris) == 1, message_text(reply)
-    return uris[0]
-
-
-def signed_in(
-    sim, web: str, name: str = "กัญรัตน์ แผนงาน", target: str = "admin"
-) -> tuple[requests.Session, str]:
-    user = join(sim, name, target)
-    http = requests.Session()
-    response = http.get(login_link(sim, user), timeout=30)
-    assert response.status_code == 200, response.text
-    assert response.url == f"{web}/admin/{ORG}/"
-    return http, user
 
 
 def csrf_of(html: str) -> str:
@@ -64,13 +33,6 @@ def cell_status(html: str, measure: str, division: str) -> str:
     )
     assert cell, f"no cell for {division} in measure {measure}"
     return cell.group(2)
-
-
-def report(sim, user: str, text: str) -> None:
-    before = len(sim.messages(user))
-    assert sim.send_text(user, text) == 200
-    reply = message_text(sim.wait_for(user, before + 1)[-1]["message"])
-    assert "บันทึกแล้ว" in reply, reply
 
 
 # -- signing in --------------------------------------------------------------------------------
@@ -144,7 +106,7 @@ def test_staff_and_strangers_get_no_link(sim):
     for user, before, words in ((staff, 2, "เฉพาะผู้ดูแลระบบ"), (stranger, 0, "ยังไม่ได้ลงทะเบียน")):
         sim.send_text(user, "เข้าสู่ระบบ")
         reply = sim.wait_for(user, before + 1)[-1]["message"]
-        assert _uris(reply) == []
+        assert uris_of(reply) == []
         assert "ขออภัย" in message_text(reply) and words in message_text(reply)
 
 
@@ -198,7 +160,7 @@ def test_reviewer_reads_but_cannot_change(sim, web, rdb):
     assert "ดูอย่างเดียว" in page
     assert "invite-form" not in page and "นำออก" not in page and "ยกเลิกรหัส" not in page
     csrf = csrf_of(page)  # the logout form's: a valid token does not make a reviewer an admin
-    code = people.create_invite(rdb, ORG, "division", "กองช่าง")
+    code = people.create_invite(rdb, ORG, InviteKind.DIVISION, "กองช่าง")
     attempts = {
         "people/invite": {"target": "admin"},
         "people/revoke": {"code": code},

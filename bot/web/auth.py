@@ -1,5 +1,7 @@
 """Sessions of the web pages: one-time LINE links in, an HTTP-only cookie per organisation,
-the viewer's role re-read from the store on every request, and CSRF tokens tied to the session."""
+the viewer's role re-read from the store on every request, and CSRF tokens tied to the session.
+A supervisor's session (one cookie for a group of organisations) makes a read-only viewer of
+the organisations in its group."""
 
 from __future__ import annotations
 
@@ -9,10 +11,13 @@ from dataclasses import dataclass
 import redis
 from flask import Request, Response
 
-from bot.config import Settings
-from bot.signing import sign
-from store import people, sessions
+from core.config import Settings
+from core.signing import sign
+from store import people, sessions, supervisors
 from store.people import Person
+
+# Not "itabot_<org>": no organisation id can make a cookie of this name.
+SUPERVISOR_COOKIE = "itabot-supervisor"
 
 
 @dataclass(frozen=True)
@@ -21,10 +26,11 @@ class Viewer:
     sid: str
     person: Person
     csrf: str
+    supervisor: bool = False  # read-only, signed in through a supervisor's link
 
     @property
     def is_admin(self) -> bool:
-        return self.person.admin
+        return self.person.admin and not self.supervisor
 
     @property
     def user_id(self) -> str:
@@ -49,10 +55,14 @@ def csrf_token(settings: Settings, org: str, sid: str) -> str:
 
 
 def csrf_ok(settings: Settings, viewer: Viewer, submitted: str | None) -> bool:
+    return same_token(viewer.csrf, submitted)
+
+
+def same_token(expected: str, submitted: str | None) -> bool:
     # compare_digest raises on non-ASCII text: a forged token must be a refusal, not a 500
     if not submitted or not submitted.isascii() or len(submitted) > 200:
         return False
-    return hmac.compare_digest(viewer.csrf, submitted)
+    return hmac.compare_digest(expected, submitted)
 
 
 def _is_https(request: Request, settings: Settings) -> bool:
@@ -92,17 +102,68 @@ def clear_session_cookie(response: Response, org: str) -> None:
 
 
 def current_viewer(r: redis.Redis, settings: Settings, request: Request, org: str) -> Viewer | None:
-    """The signed-in admin or reviewer, or None; a person removed or demoted loses access at once."""
+    """The signed-in admin or reviewer, or None; a person removed or demoted loses access at once.
+    Without one, a supervisor whose group holds the organisation, read-only."""
     sid = request.cookies.get(cookie_name(org), "")
     user_id = sessions.get_session(r, org, sid) if sid else None
-    if not user_id:
+    person = people.get_person(r, org, user_id) if user_id else None
+    if may_sign_in(person):
+        assert person is not None
+        return Viewer(org, sid, person, csrf_token(settings, org, sid))
+    scoped = supervisor_session(r, request)
+    if scoped is None or org not in scoped[1].orgs:
         return None
-    person = people.get_person(r, org, user_id)
-    if not may_sign_in(person):
-        return None
-    assert person is not None
-    return Viewer(org, sid, person, csrf_token(settings, org, sid))
+    supervisor_sid, scope = scoped
+    return Viewer(
+        org,
+        supervisor_sid,
+        Person("", scope.label),
+        supervisor_csrf(settings, supervisor_sid),
+        supervisor=True,
+    )
 
 
 def sign_out(r: redis.Redis, viewer: Viewer) -> None:
     sessions.end_session(r, viewer.org, viewer.sid)
+
+
+# -- supervisors -----------------------------------------------------------------------------
+
+
+def supervisor_csrf(settings: Settings, sid: str) -> str:
+    return sign(settings.signing_key, f"supervisor-csrf|{sid}", 24)
+
+
+def supervisor_sign_in(r: redis.Redis, token: str) -> str | None:
+    """Use the supervisor's one-time token: a new session of its group, or None."""
+    scope = supervisors.use_supervisor_link_token(r, token)
+    return supervisors.create_supervisor_session(r, scope) if scope else None
+
+
+def supervisor_session(r: redis.Redis, request: Request) -> tuple[str, supervisors.Scope] | None:
+    sid = request.cookies.get(SUPERVISOR_COOKIE, "")
+    scope = supervisors.get_supervisor_session(r, sid) if sid else None
+    return (sid, scope) if scope else None
+
+
+def set_supervisor_cookie(
+    response: Response, request: Request, settings: Settings, sid: str
+) -> None:
+    # Path "/": the overview (/supervisor/) and the group's pages (/admin/<org>/) both need it.
+    response.set_cookie(
+        SUPERVISOR_COOKIE,
+        sid,
+        max_age=supervisors.SESSION_SECONDS,
+        path="/",
+        httponly=True,
+        secure=_is_https(request, settings),
+        samesite="Lax",
+    )
+
+
+def supervisor_sign_out(r: redis.Redis, sid: str) -> None:
+    supervisors.end_supervisor_session(r, sid)
+
+
+def clear_supervisor_cookie(response: Response) -> None:
+    response.delete_cookie(SUPERVISOR_COOKIE, path="/", httponly=True, samesite="Lax")

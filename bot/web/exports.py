@@ -1,178 +1,49 @@
-"""Statuses and history as CSV (UTF-8 with BOM, so Excel shows Thai) and as .xlsx (openpyxl)."""
+"""Downloads: the status matrix and the (filtered) history as CSV or Excel."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from flask import Blueprint, Response, request
 
-from bot import texts
-from bot.web import texts as web_texts
-from bot.web.model import parse_iso
-from store.plan import Plan
-from store.status import Matrix
+from bot.services import services
+from bot.web import history_view, sheets
+from bot.web.page import PageContext, not_found, signed_in
+from store import status as status_store
 
-Cell = str | int | float | datetime | None
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# A spreadsheet runs a cell that starts like a formula; text typed in LINE must stay text.
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+bp = Blueprint("exports", __name__)
 
 
-@dataclass
-class Sheet:
-    title: str
-    header: list[str]
-    rows: list[list[Cell]]
-    widths: list[int]
+def _sheets(ctx: PageContext, what: str) -> tuple[list[sheets.Sheet], sheets.Sheet]:
+    """The workbook's sheets, and the one a CSV holds."""
+    r = services().redis
+    if what == "status":
+        status = sheets.status_sheets(ctx.plan, status_store.read_matrix(r, ctx.plan))
+        return status, status[1]  # one row per measure × division: what a CSV reader can filter
+    flt = history_view.history_filter(request.args, ctx.plan)
+    entries = history_view.filter_history(status_store.history(r, ctx.org), flt, ctx.plan.tz)
+    history = sheets.history_sheet(ctx.plan, entries)
+    return [history], history
 
 
-def _local(value: str | None, plan: Plan) -> datetime | None:
-    moment = parse_iso(value)
-    # Excel has no time zones: write the plan's wall-clock time, naive.
-    return moment.astimezone(plan.tz).replace(tzinfo=None) if moment else None
-
-
-def status_sheets(plan: Plan, matrix: Matrix) -> list[Sheet]:
-    """A matrix like the web page, and one row per measure × owning division."""
-    overview = Sheet(
-        "ภาพรวม",
-        ["ข้อ", "มาตรการ", *plan.divisions, "สถานะของมาตรการ", "ความคืบหน้า (%)"],
-        [],
-        [6, 48, *[16] * len(plan.divisions), 24, 14],
+@bp.get("/admin/<org>/export/<what>.<fmt>")
+@signed_in()
+def download(ctx: PageContext, what: str, fmt: str) -> Any:
+    if what not in ("status", "history") or fmt not in ("csv", "xlsx"):
+        return not_found(ctx.org)
+    book, csv_sheet = _sheets(ctx, what)
+    stamp = datetime.now(ctx.plan.tz).strftime("%Y%m%d-%H%M")
+    name = f"ita-{ctx.org}-{what}-{stamp}.{fmt}"
+    if fmt == "csv":
+        data, content_type = sheets.to_csv(csv_sheet), "text/csv; charset=utf-8"
+    else:
+        data, content_type = sheets.to_xlsx(book), XLSX_TYPE
+    return Response(
+        data,
+        200,
+        content_type=content_type,
+        headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
-    detail = Sheet(
-        "รายหน่วยงาน",
-        [
-            "ข้อ",
-            "มาตรการ",
-            "หน่วยงาน",
-            "สถานะของหน่วยงาน",
-            "สถานะของมาตรการ",
-            "หลักฐาน/หมายเหตุ",
-            "รายงานโดย",
-            "รายงานเมื่อ (เวลาประเทศไทย)",
-        ],
-        [],
-        [6, 48, 18, 26, 26, 36, 22, 22],
-    )
-    for measure in plan.measures:
-        measure_status = texts.STATUS_LABEL[matrix.measure_status(measure.id)]
-        row: list[Cell] = [measure.id, measure.title]
-        for division in plan.divisions:
-            row.append(
-                texts.STATUS_LABEL[matrix.cell(measure.id, division).status]
-                if division in measure.owners
-                else "—"
-            )
-        row += [measure_status, round(matrix.progress(measure.id) * 100)]
-        overview.rows.append(row)
-        for division in measure.owners:
-            cell = matrix.cell(measure.id, division)
-            detail.rows.append(
-                [
-                    measure.id,
-                    measure.title,
-                    division,
-                    texts.STATUS_LABEL[cell.status],
-                    measure_status,
-                    cell.note or "",
-                    cell.by_name or "",
-                    _local(cell.at, plan),
-                ]
-            )
-    return [overview, detail]
-
-
-def history_sheet(plan: Plan, entries: list[dict[str, Any]]) -> Sheet:
-    sheet = Sheet(
-        "ประวัติการรายงาน",
-        [
-            "ลำดับ",
-            "เวลา (เวลาประเทศไทย)",
-            "ผู้รายงาน",
-            "หน่วยงาน",
-            "ข้อ",
-            "มาตรการ",
-            "สถานะเดิม",
-            "สถานะใหม่",
-            "หลักฐาน/หมายเหตุ",
-            "ข้อความต้นทาง",
-            "ประเภท",
-        ],
-        [],
-        [8, 20, 22, 18, 6, 40, 24, 24, 30, 50, 16],
-    )
-    for entry in entries:
-        measure = plan.measure(entry.get("measure", ""))
-        note = entry.get("note")
-        sheet.rows.append(
-            [
-                int(entry.get("id") or 0),
-                _local(entry.get("at"), plan),
-                entry.get("by_name") or "",
-                entry.get("division", ""),
-                entry.get("measure", ""),
-                measure.title if measure else "",
-                texts.STATUS_LABEL.get(entry.get("old", ""), entry.get("old", "")),
-                texts.STATUS_LABEL.get(entry.get("new", ""), entry.get("new", "")),
-                note if isinstance(note, str) else "",
-                entry.get("source") or "",
-                web_texts.KIND_LABEL.get(entry.get("kind") or "report", entry.get("kind") or ""),
-            ]
-        )
-    return sheet
-
-
-def _csv_value(value: Cell) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M:%S")
-    text = str(value)
-    return "'" + text if isinstance(value, str) and text.startswith(_FORMULA_START) else text
-
-
-def to_csv(sheet: Sheet) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(sheet.header)
-    for row in sheet.rows:
-        writer.writerow([_csv_value(v) for v in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def to_xlsx(sheets: Sequence[Sheet]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    header_font = Font(bold=True, color="FFFFFF")
-    header_fill = PatternFill("solid", fgColor="1F4E79")
-    for sheet in sheets:
-        ws = book.create_sheet(sheet.title[:31])
-        ws.append(sheet.header)
-        for cell in ws[1]:
-            cell.font = header_font
-            cell.fill = header_fill
-            cell.alignment = Alignment(vertical="center", wrap_text=True)
-        for row in sheet.rows:
-            ws.append(row)
-            for cell in ws[ws.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # openpyxl would store it as a formula
-                elif isinstance(cell.value, datetime):
-                    cell.number_format = "yyyy-mm-dd hh:mm"
-                cell.alignment = Alignment(vertical="top", wrap_text=isinstance(cell.value, str))
-        for index, width in enumerate(sheet.widths, start=1):
-            ws.column_dimensions[get_column_letter(index)].width = width
-        ws.freeze_panes = "A2"
-        if sheet.rows:
-            ws.auto_filter.ref = ws.dimensions
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()

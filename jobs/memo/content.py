@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from bot.thai import thai_date, to_thai_digits
+from core.texts import memo as memo_texts
+from core.thai import thai_date, to_thai_digits
+from core.values import DONE, IN_PROGRESS, NOT_STARTED
 from jobs.memo.fonts import covered
-from store.plan import Plan
-from store.statuses import DONE, IN_PROGRESS, NOT_STARTED
+from store.plan_schema import Plan
 
 APPROVE = "approve"
 REJECT = "reject"
@@ -36,7 +37,6 @@ STATUS_HEADING_LINES = (
 
 PLAN_HEADINGS = ("มาตรการ", "ขั้นตอนหรือวิธีการ", "ผู้รับผิดชอบ", "การกำกับติดตาม")
 RESULT_HEADINGS = ("มาตรการ", "ขั้นตอนหรือวิธีการ", "สถานะการดำเนินการ")
-APPROVAL_WORD = "อนุมัติ"  # the approval block's first word (its box ticked or not)
 
 MEASURES_HEADING = "มาตรการเพื่อขับเคลื่อนการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงานให้ดีขึ้น"
 RESULTS_HEADING = "ผลการดำเนินการตามมาตรการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
@@ -255,32 +255,13 @@ def build_document(
         "date": thai_date(_local_date(last.decided_at, plan)) if last.decided_at else "",
     }
 
-    # what each flow item begins with, for the continuation word of the page before it (a
-    # table running onto a page begins it with its header again)
-    flow = {
-        "intro": ("text", intro),
-        "measures_heading": ("block", MEASURES_HEADING),
-        "plan": ("table", PLAN_HEADINGS[0]),
-        "ita": ("text", ita),
-        "results_heading": ("block", RESULTS_HEADING),
-        "results": ("table", RESULT_HEADINGS[0]),
-        "closing": ("block", closing),
-        **{f"review-{j}": ("block", review["heading"]) for j, review in enumerate(reviews)},
-        "approval": ("block", APPROVAL_WORD),
-    }
-
     all_acted = all(r.decision is not None for r in chain)
     draft = not final and not all_acted
     version_label = f"ฉบับที่ {thai_number(version)}" + (" · ร่าง" if draft else "")
 
-    emblem = None
-    if m.emblem is not None:  # the file itself is handed to typst by render.py
-        digest = hashlib.sha256(m.emblem.data.encode("ascii")).hexdigest()[:16]
-        emblem = {"format": m.emblem.format, "file": f"emblem-{digest}.{m.emblem.format}"}
-
     return {
         "title": "บันทึกข้อความ",
-        "emblem": emblem,
+        "emblem": _emblem(plan),
         "office": clean(m.office),
         "phone": clean(m.phone),
         "ref": clean(m.ref),
@@ -301,17 +282,13 @@ def build_document(
         "reviews": reviews,
         "approval": approval,
         "version_label": version_label,
-        "flow": {
-            key: {"kind": kind, "word": first_word(text)} for key, (kind, text) in flow.items()
-        },
+        "flow": _flow(intro, ita, closing, reviews),
         "meta": {"title": clean(m.subject), "author": clean(m.author.name)},
     }
 
 
 _THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
 _CLOSING = re.compile(r"^[)\]}.,:;!?\"'”’]+$")
-# a noun made with การ / ความ after the first word reads with it: ผล|การประเมิน is "ผลการ"
-_NOUN_PREFIXES = ("การ", "ความ")
 
 
 def first_word(line: str) -> str:
@@ -340,7 +317,7 @@ def first_word(line: str) -> str:
         word += tokens[i]
         i += 1
     if i < len(tokens) and len(word) <= 4:
-        prefix = next((p for p in _NOUN_PREFIXES if tokens[i].startswith(p)), None)
+        prefix = next((p for p in memo_texts.NOUN_PREFIXES if tokens[i].startswith(p)), None)
         if prefix:
             word += prefix
             i += len(tokens[i]) == len(prefix)
@@ -354,6 +331,32 @@ def continuation_text(line: str) -> str:
     """คำต่อหน้า for the page before the one whose top line is `line`: "/ผลการ..."."""
     word = first_word(line)
     return f"/{word}..." if word else ""
+
+
+def _emblem(plan: Plan) -> dict[str, str] | None:
+    """The emblem's kind and the file name typst reads it by (render.py writes the file)."""
+    emblem = plan.memo.emblem
+    if emblem is None:
+        return None
+    digest = hashlib.sha256(emblem.data.encode("ascii")).hexdigest()[:16]
+    return {"format": emblem.format, "file": f"emblem-{digest}.{emblem.format}"}
+
+
+def _flow(intro: str, ita: str, closing: str, reviews: list[dict[str, str]]) -> dict[str, Any]:
+    """Each flow item's kind and first word, for the continuation word of the page before it
+    (memo.typ: a table running onto a page begins it with its header again)."""
+    items = {
+        "intro": ("text", intro),
+        "measures_heading": ("block", MEASURES_HEADING),
+        "plan": ("table", PLAN_HEADINGS[0]),
+        "ita": ("text", ita),
+        "results_heading": ("block", RESULTS_HEADING),
+        "results": ("table", RESULT_HEADINGS[0]),
+        "closing": ("block", closing),
+        **{f"review-{j}": ("block", review["heading"]) for j, review in enumerate(reviews)},
+        "approval": ("block", memo_texts.APPROVAL_WORD),
+    }
+    return {key: {"kind": kind, "word": first_word(text)} for key, (kind, text) in items.items()}
 
 
 def document_strings(doc: Any) -> list[str]:

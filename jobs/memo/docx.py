@@ -10,19 +10,15 @@ python-docx builds the skeleton (styles, page, header and footer, the emblem's i
 the body is written as WordprocessingML text and parsed once, because python-docx's
 per-property API takes ~0.2 s for the seed memo and ~0.9 s for a 60-measure one.
 
-Page numbers: "- ๒ -" centred in the header from page 2 on, a PAGE field in Thai digits (the
-first page has a header of its own, empty). Continuation words (คำต่อหน้า, "/ผลการ..." at the
-foot of each page but the last, as the PDF has them) are left out: Word lays the pages out
-itself and has no field for "the first word of the next page", so a fixed word would be wrong
-as soon as the author edits a line. The author adds them after the last edit, if the office
-wants them; the PDF, which is what goes up the chain, always has them.
+Page numbers "- ๒ -" from page 2: a PAGE field in Thai digits (the first page's own header is
+empty). Continuation words (คำต่อหน้า, as the PDF has them) are left out: Word lays the pages
+out itself and has no field for the next page's first word, so a fixed word would go wrong at
+the author's first edit; the PDF, which goes up the chain, has them.
 """
 
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -30,6 +26,9 @@ from docx import Document
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
+
+from jobs.memo.annex import add_to_docx
+from jobs.memo.docx_package import emblem_run, heading_with_emblem, with_body
 
 FONT = "TH SarabunPSK"
 # TH SarabunPSK has no ballot boxes; name a font every Windows has (LibreOffice maps it to
@@ -166,23 +165,23 @@ def _signature(name: str, position: str, date: str | None = None) -> list[str]:
     ]
 
 
-def _title(d: dict[str, Any], emblem_run: str | None) -> str:
+def _title(d: dict[str, Any], emblem: str | None) -> str:
     """บันทึกข้อความ centred; with the office's ครุฑ (1.5 cm) at the left margin beside it."""
-    if emblem_run is None:
+    if emblem is None:
         return _par(runs=[_run(d["title"], TITLE, bold=True)], align=CENTER)
-    return (
-        "<w:p><w:pPr><w:tabs>"
-        f'<w:tab w:val="center" w:pos="{_tw(TEXT_WIDTH_CM / 2)}"/></w:tabs>'
-        '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-        + emblem_run
-        + _run("\t" + d["title"], TITLE, bold=True)
-        + "</w:p>"
-    )
+    title = _run("\t" + d["title"], TITLE, bold=True)
+    return heading_with_emblem(emblem, title, _tw(TEXT_WIDTH_CM / 2))
 
 
-def _body(d: dict[str, Any], emblem_run: str | None = None) -> list[str]:
+def _comment(review: dict[str, str]) -> str:
+    """A reviewer's comment on the form's line, after its heading, as in the PDF."""
+    text = f"{review['heading']} {review['text']}"
+    return _par(text, before=12, left_cm=INDENT_CM, first_cm=-INDENT_CM, keep_next=True)
+
+
+def _body(d: dict[str, Any], emblem: str | None = None) -> list[str]:
     out = [
-        _title(d, emblem_run),
+        _title(d, emblem),
         _par(
             runs=[_run("ส่วนราชการ", LABEL, True), _run(f"  {d['office']}  โทร. {d['phone']}")],
             before=6,
@@ -278,16 +277,8 @@ def _body(d: dict[str, Any], emblem_run: str | None = None) -> list[str]:
     out += _signature(d["author"]["name"], d["author"]["position"])
 
     for review in d["reviews"]:
-        if review["text"]:  # on the form's line, after the heading, as in the PDF
-            out.append(
-                _par(
-                    f"{review['heading']} {review['text']}",
-                    before=12,
-                    left_cm=INDENT_CM,
-                    first_cm=-INDENT_CM,
-                    keep_next=True,
-                )
-            )
+        if review["text"]:
+            out.append(_comment(review))
         else:
             out.append(_par(review["heading"] + " \t", before=12, dotted_tab=True, keep_next=True))
             out.append(_par("\t", dotted_tab=True, keep_next=True))
@@ -384,16 +375,6 @@ def _parse(xml: str) -> list[Any]:
     return list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>"))
 
 
-EMBLEM_HEIGHT_CM = 1.5
-
-
-def _emblem_run(doc: Any, png: bytes) -> str:
-    """The run drawing the emblem inline, 1.5 cm high; python-docx stores the image part."""
-    run = doc.add_paragraph().add_run()
-    run.add_picture(io.BytesIO(png), height=Cm(EMBLEM_HEIGHT_CM))
-    return run._r.xml  # the paragraph itself goes: the body is written anew (_with_body)
-
-
 def build_docx(document: dict[str, Any], emblem_png: bytes | None = None) -> bytes:
     """DOCX bytes of the memo `document` (see content.build_document); `emblem_png` is the
     office's ครุฑ as PNG when the plan names one."""
@@ -404,34 +385,8 @@ def build_docx(document: dict[str, Any], emblem_png: bytes | None = None) -> byt
     doc.core_properties.title = d["meta"]["title"]
     doc.core_properties.author = d["meta"]["author"]
     doc.core_properties.language = "th-TH"
-    emblem_run = _emblem_run(doc, emblem_png) if emblem_png else None
+    emblem = emblem_run(doc, emblem_png) if emblem_png else None
     skeleton = io.BytesIO()
     doc.save(skeleton)
-    return _with_body(skeleton.getvalue(), "".join(_body(d, emblem_run)))
-
-
-_BODY = re.compile(r"(<w:body>)(.*?)(<w:sectPr[ >])", re.S)
-
-
-def _with_body(package: bytes, body_xml: str) -> bytes:
-    """The package with `body_xml` as the document body, written into document.xml as text.
-
-    Moving parsed elements into python-docx's tree costs ~0.2 s for a large memo (lxml fixes up
-    namespaces node by node); splicing the text costs a few milliseconds.
-    """
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(package)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                xml, count = _BODY.subn(
-                    lambda m: m.group(1) + body_xml + m.group(3), data.decode("utf-8"), count=1
-                )
-                if count != 1:
-                    raise ValueError("unexpected document.xml from python-docx: no w:body")
-                data = xml.encode("utf-8")
-            dst.writestr(info, data)
-    return out.getvalue()
+    package = with_body(skeleton.getvalue(), "".join(_body(d, emblem)))
+    return add_to_docx(package, d["annex"]) if d.get("annex") else package  # evidence annex

@@ -11,10 +11,10 @@ from typing import Any
 
 import yaml
 
+from core.values import DONE, IN_PROGRESS, NOT_STARTED
 from jobs.memo.content import APPROVE, StepRecord
 from jobs.memo.render import MemoInput
-from store.plan import Plan, load_plan_file
-from store.statuses import DONE, IN_PROGRESS, NOT_STARTED
+from store.plan_schema import Plan, load_plan_file
 
 DEMO_DATA = Path(__file__).resolve().parents[2] / "bot" / "demo_data"
 SEED_PLAN = DEMO_DATA / "naphu-2564.yaml"

@@ -1,3 +1,0 @@
-from bot.simulator.server import main
-
-main()

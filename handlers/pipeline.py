@@ -1,0 +1,127 @@
+"""The event pipeline: a webhook body's events, each deduplicated, handled and answered.
+
+The path of a text message ("ข้อ 3 เสร็จแล้ว"), file by file:
+  1. bot/webhook.py    POST /callback checks the signature and queues the body as the job
+                       "jobs.webhook.process_body" on the events queue (store/queues.py).
+  2. jobs/webhook.py   the RQ job: hands the body to this pipeline.
+  3. handlers/pipeline.py  skips an event seen before (by webhookEventId), builds the
+                       Context, lets the dispatcher route it, sends what the handler said
+                       (handlers/replies.py: reply, else push) and marks the event handled.
+  4. handlers/dispatch.py  the registry: a text goes to its command's handler, or by the
+                       sender's role to handlers/report.py:report_text.
+  5. handlers/report.py    parses it (handlers/parse.py), writes the cells in one atomic step
+                       (store/status.py) and says the confirmation with ctx.reply.
+
+Events are deduplicated by webhookEventId (not by the isRedelivery flag): an event handled
+once is skipped when LINE delivers it again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable
+from typing import Any
+
+from core.config import Settings, load_settings
+from core.logs import current_event
+from handlers import dispatch, replies
+from handlers.context import Context
+from handlers.replies import LineReplies
+from line.client import LineClient
+from store import channels, people, plans
+from store import events as event_store
+from store.db import connect
+
+log = logging.getLogger("itabot.webhook")
+
+MAX_ID = 64  # LINE's ids are 33 (user) or 26 (event) characters
+
+# Makes the LINE client for the settings and the organisation's access token
+# (line.client.LineClient; tests pass a recording one).
+LineFactory = Callable[[Settings, str], LineReplies]
+
+
+def _event_id(event: dict[str, Any]) -> str:
+    event_id = event.get("webhookEventId")
+    if isinstance(event_id, str) and 0 < len(event_id) <= MAX_ID:
+        return event_id
+    # Without an id (not LINE), fall back to a digest of the event itself.
+    return "h" + hashlib.sha256(json.dumps(event, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """JSON may escape a lone UTF-16 surrogate ("\\udc00"); such a str cannot be written to
+    Redis or sent to LINE. Replace it with U+FFFD, keeping every proper pair."""
+    if isinstance(value, str):
+        if any("\ud800" <= ch <= "\udfff" for ch in value):
+            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+        return value
+    if isinstance(value, list):
+        return [_without_lone_surrogates(item) for item in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
+def process_body(
+    org: str,
+    body: str,
+    *,
+    settings: Settings | None = None,
+    line: LineFactory = LineClient,
+) -> int:
+    """Handle every event of one webhook body; returns how many were handled."""
+    settings = settings or load_settings()
+    try:
+        payload = _without_lone_surrogates(json.loads(body))
+    except (ValueError, RecursionError):
+        return 0
+    batch = payload.get("events") if isinstance(payload, dict) else None
+    if not isinstance(batch, list):
+        return 0
+    handled = 0
+    for event in batch:
+        if isinstance(event, dict) and process_event(settings, org, event, line=line):
+            handled += 1
+    return handled
+
+
+def process_event(
+    settings: Settings, org: str, event: dict[str, Any], *, line: LineFactory = LineClient
+) -> bool:
+    """Handle one event unless it was handled before; True when it was handled now."""
+    r = connect(settings.redis_url)
+    event_id = _event_id(event)
+    token = current_event.set(event_id)
+    try:
+        source = event.get("source")
+        user_id = source.get("userId") if isinstance(source, dict) else None
+        if not isinstance(user_id, str) or not user_id or len(user_id) > MAX_ID:
+            log.info(
+                "event without a user ignored",
+                extra={"details": {"type": str(event.get("type"))[:40]}},
+            )
+            return False
+        if event_store.event_done(r, org, event_id):
+            log.info("redelivered event skipped", extra={"org": org})
+            return False
+        client = line(settings, channels.token_for(settings, r, org))
+        ctx = Context(
+            settings=settings,
+            r=r,
+            org=org,
+            plan=plans.get_plan(r, org),
+            user_id=user_id,
+            event_id=event_id,
+            person=people.get_person(r, org, user_id),
+            display_name=lambda: client.profile_name(user_id),
+            start_loading=lambda: source.get("type") == "user" and client.show_loading(user_id),
+        )
+        dispatch.handle(ctx, event)
+        replies.send(ctx, client, event.get("replyToken"))
+        event_store.mark_event(r, org, event_id)
+        return True
+    finally:
+        current_event.reset(token)

@@ -1,0 +1,151 @@
+"""The LINE Messaging API client: the official line-bot-sdk v3, pointed by LINE_API_URL.
+
+Messages travel through the project as plain LINE JSON dicts (easy to queue, test and
+validate); they become SDK request models only here, at the edge.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from core.config import Settings
+
+log = logging.getLogger("itabot.line")
+
+REQUEST_TIMEOUT = (3.0, 10.0)  # connect, read (seconds)
+
+
+@dataclass(frozen=True)
+class LineError(Exception):
+    """LINE answered with an error status."""
+
+    status: int
+    body: str
+
+    @property
+    def retryable(self) -> bool:
+        return self.status == 429 or self.status >= 500
+
+    def __str__(self) -> str:
+        return f"LINE API {self.status}: {self.body[:500]}"
+
+
+# One SDK client (and its connection pool) per channel, for the channels in recent use: a
+# worker serving many organisations keeps the busy ones warm without holding them all.
+@functools.lru_cache(maxsize=256)
+def _api(host: str | None, token: str) -> Any:
+    # Imported here: the SDK costs about a second to import, and only senders need it.
+    # host None: the real platform, where the SDK picks api.line.me or api-data.line.me.
+    from linebot.v3.messaging import ApiClient, Configuration, MessagingApi
+
+    return MessagingApi(ApiClient(Configuration(host=host, access_token=token)))
+
+
+@functools.cache
+def _blob(host: str | None, token: str) -> Any:
+    # The content API lives on its own host (api-data.line.me); None lets the SDK pick it.
+    from linebot.v3.messaging import ApiClient, Configuration, MessagingApiBlob
+
+    return MessagingApiBlob(ApiClient(Configuration(host=host, access_token=token)))
+
+
+def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+    from linebot.v3.messaging import ApiException
+
+    try:
+        return fn(*args, _request_timeout=REQUEST_TIMEOUT, **kwargs)
+    except ApiException as exc:
+        raise LineError(int(exc.status or 0), str(exc.body or exc.reason or "")) from None
+
+
+class LineClient:
+    """The Messaging API as one channel: `token` is an organisation's own access token
+    (store.channels.token_for); None is the environment's (LINE_CHANNEL_ACCESS_TOKEN)."""
+
+    def __init__(self, settings: Settings, token: str | None = None):
+        self.token = token or settings.access_token  # also for the rich menu's own clients
+        self._api = _api(settings.line_api_url, self.token)
+        self._blob = _blob(settings.line_data_api_url, self.token)
+
+    def content(self, message_id: str) -> tuple[bytes, str]:
+        """The bytes and content type of an image or file a user sent (LINE keeps them for a
+        limited time: fetch at once)."""
+        response = _call(self._blob.get_message_content_with_http_info, message_id)
+        headers = response.headers or {}
+        return bytes(response.data or b""), str(headers.get("Content-Type") or "")
+
+    def reply(self, reply_token: str, messages: list[dict[str, Any]]) -> None:
+        from linebot.v3.messaging import ReplyMessageRequest
+
+        request = ReplyMessageRequest.from_dict({"replyToken": reply_token, "messages": messages})
+        _call(self._api.reply_message, request)
+
+    def push(self, to: str, messages: list[dict[str, Any]], retry_key: str) -> None:
+        """Push once: a retry with the same key is answered 409 by LINE and not delivered twice."""
+        from linebot.v3.messaging import PushMessageRequest
+
+        request = PushMessageRequest.from_dict({"to": to, "messages": messages})
+        try:
+            _call(self._api.push_message, request, x_line_retry_key=retry_key)
+        except LineError as exc:
+            if exc.status != 409:  # 409: this retry key was accepted before
+                raise
+
+    def multicast(self, to: list[str], messages: list[dict[str, Any]], retry_key: str) -> None:
+        from linebot.v3.messaging import MulticastRequest
+
+        request = MulticastRequest.from_dict({"to": to, "messages": messages})
+        try:
+            _call(self._api.multicast, request, x_line_retry_key=retry_key)
+        except LineError as exc:
+            if exc.status != 409:
+                raise
+
+    def profile_name(self, user_id: str) -> str:
+        try:
+            return _call(self._api.get_profile, user_id).display_name or ""
+        except LineError:
+            return ""
+
+    def show_loading(self, user_id: str, seconds: int = 5) -> None:
+        from linebot.v3.messaging import ShowLoadingAnimationRequest
+
+        try:
+            _call(
+                self._api.show_loading_animation,
+                ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds),
+            )
+        except Exception as exc:  # noqa: BLE001 - cosmetic: never fail an event over it
+            log.info("loading animation refused: %s", exc)
+
+    # The channel itself (`itabot line check` / `connect`, bot/line_setup.py) ------------------
+
+    def bot_info(self) -> dict[str, Any]:
+        """GET /v2/bot/info: userId, basicId, displayName, …"""
+        return _call(self._api.get_bot_info).to_dict()
+
+    def webhook_endpoint(self) -> tuple[str, bool]:
+        """GET /v2/bot/channel/webhook/endpoint: (URL, "" when not set; whether it is on)."""
+        answer = _call(self._api.get_webhook_endpoint)
+        return answer.endpoint or "", bool(answer.active)
+
+    def set_webhook_endpoint(self, url: str) -> None:
+        from linebot.v3.messaging import SetWebhookEndpointRequest
+
+        _call(self._api.set_webhook_endpoint, SetWebhookEndpointRequest(endpoint=url))
+
+    def test_webhook(self, url: str | None = None) -> dict[str, Any]:
+        """POST /v2/bot/channel/webhook/test (LINE calls the URL, default the one set):
+        success, timestamp, statusCode, reason, detail."""
+        from linebot.v3.messaging import TestWebhookEndpointRequest
+
+        request = TestWebhookEndpointRequest(endpoint=url) if url else None
+        answer = _call(self._api.test_webhook_endpoint, request)
+        return answer.to_dict()
+
+    @property
+    def sdk(self) -> Any:
+        return self._api
