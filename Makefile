@@ -15,7 +15,7 @@ export LINE_DATA_API_URL ?= http://127.0.0.1:$(SIMULATOR_PORT)
 export PYTHAINLP_READ_ONLY := 1
 LINTED := core store line handlers jobs bot simulator tests bench scripts
 
-.PHONY: run test setup redis lint format bench fuzz docs clean chromium
+.PHONY: run test setup redis lint format bench fuzz docs clean chromium poppler
 
 setup: $(STAMP)
 
@@ -32,6 +32,9 @@ redis: setup
 chromium:
 	@scripts/ensure-chromium.sh
 
+poppler:
+	@scripts/ensure-poppler.sh
+
 run: setup redis
 	@# tests export their own addresses; make run uses the demo ones above
 	$(VENV)/bin/itabot demo --statuses
@@ -43,7 +46,7 @@ run: setup redis
 
 # The tests use their own database (ITABOT_TEST_REDIS_URL, tests/conftest.py): make sure the
 # server it names answers, which may not be the one REDIS_URL names.
-test: setup chromium
+test: setup chromium poppler
 	@REDIS_URL=$${ITABOT_TEST_REDIS_URL:-redis://127.0.0.1:6379/13} PYTHON=$(PY) scripts/ensure-redis.sh
 	@# pytest exits 5 when it collected no tests: say so, and fail like any other failure
 	PATH=$(VENV)/bin:$$PATH $(PY) -m pytest -q $(PYTEST_ARGS) || { rc=$$?; \

@@ -99,6 +99,7 @@ def compile_version(org: str, version: int, at_iso: str | None = None) -> dict:
         "pages": rendered.pages,
         "seconds": seconds,
         "typeset_seconds": rendered.typeset_seconds,
+        "render": rendered.timings,  # typeset, text_layer, png, docx, total (jobs/memo)
     }
 
 

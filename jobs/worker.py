@@ -140,6 +140,9 @@ def preload() -> None:
     thai_words()
     thai_stopwords()
     word_tokenize(chat_texts.STATUS_LABEL[DONE], engine="newmm", keep_whitespace=False)
+    from jobs.memo import warm_up
+
+    warm_up()  # typst and its fonts, the text layer's glyph tables, PDFium: the first memo is warm
 
 
 def run(burst: bool = False) -> int:

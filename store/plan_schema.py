@@ -7,6 +7,7 @@ Errors name the field and the line, in Thai an admin understands, and nothing is
 
 from __future__ import annotations
 
+import os
 import re
 from datetime import date, datetime, time
 from typing import Any
@@ -18,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from core.texts import plan as texts
 from core.thai import to_arabic_digits
 from core.values import ORG_ID_PATTERN, InviteKind
+from store.emblem import Emblem
 
 
 def _arabic(value: Any) -> Any:
@@ -58,6 +60,7 @@ class Memo(_Strict):
     analysis_memo_item: str = ""  # the item of that memo that set the measures (ข้อ ๖)
     author: Author
     website_request: bool = True
+    emblem: Emblem | None = None  # the office's ครุฑ, top left of page 1; none: no emblem
 
     _digits = field_validator("assessed_year", "ita_score", "analysis_memo_date", mode="before")(
         classmethod(lambda cls, v: _arabic(v))
@@ -282,8 +285,12 @@ def _field_name(loc: tuple[Any, ...]) -> str:
     return "".join(parts) or texts.WHOLE_FILE
 
 
-def parse_plan(text: str, source: str = "plan") -> Plan:
-    """Validate the YAML text of a plan; raise PlanError with every problem found."""
+def parse_plan(text: str, source: str = "plan", base_dir: str | None = None) -> Plan:
+    """Validate the YAML text of a plan; raise PlanError with every problem found.
+
+    Files the plan names (memo.emblem) are read relative to `base_dir` (default: the current
+    directory).
+    """
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
         data = yaml.safe_load(text)
@@ -296,7 +303,7 @@ def parse_plan(text: str, source: str = "plan") -> Plan:
     if not isinstance(data, dict):
         raise PlanError([f"{source}: {texts.NOT_A_MAPPING}"])
     try:
-        return validate_plan(data)
+        return validate_plan(data, base_dir)
     except PlanFieldErrors as exc:
         raise PlanError(
             [_describe(source, root, loc, message) for loc, message in exc.errors]
@@ -312,10 +319,12 @@ class PlanFieldErrors(ValueError):
         super().__init__("; ".join(message for _, message in errors))
 
 
-def validate_plan(data: dict[str, Any]) -> Plan:
-    """The plan in `data` (the YAML file's mapping), or PlanFieldErrors with every problem."""
+def validate_plan(data: dict[str, Any], base_dir: str | None = None) -> Plan:
+    """The plan in `data` (the YAML file's mapping), or PlanFieldErrors with every problem.
+    Files it names (memo.emblem) are read relative to `base_dir` (default: the current
+    directory)."""
     try:
-        return Plan.model_validate(data)
+        return Plan.model_validate(data, context={"plan_dir": base_dir})
     except ValidationError as exc:
         raise PlanFieldErrors(field_problems(exc)) from None
 
@@ -350,4 +359,4 @@ def load_plan_file(path: str) -> Plan:
         raise PlanError([texts.cannot_open(path, exc.strerror)]) from None
     except UnicodeDecodeError:
         raise PlanError([f"{path}: {texts.NOT_UTF8}"]) from None
-    return parse_plan(text, source=path)
+    return parse_plan(text, source=path, base_dir=os.path.dirname(os.path.abspath(path)))

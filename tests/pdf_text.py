@@ -148,19 +148,5 @@ def pdf_lines(pdf: bytes) -> list[Line]:
                     if isinstance(raw, bytes):
                         for i in range(0, len(raw) - 1, 2):
                             current.text += cmap.get(int.from_bytes(raw[i : i + 2], "big"), "")
-    # typst gives a raised tone mark (ธิ์, ขั้) a run of its own, a little higher, that carries the
-    # whole cluster's text again (typst#7610): drop such a run when it repeats the one before
-    kept: list[Line] = []
-    for line in lines:
-        if not line.text:
-            continue
-        prev = kept[-1] if kept else None
-        if (
-            prev is not None
-            and prev.page == line.page
-            and 0 < abs(prev.y - line.y) < 3
-            and prev.text.endswith(line.text)
-        ):
-            continue
-        kept.append(line)
-    return kept
+    # the memo's text layer is exact (jobs/memo/textlayer): no run repeats another
+    return [line for line in lines if line.text]

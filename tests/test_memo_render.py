@@ -1,28 +1,42 @@
 """The memo renderer: text, marks and layout of the PDF, the DOCX and the page-1 PNG.
 
 The PDF is read back with tests/pdf_text.py (`pdf_lines`: each line's text, page and position,
-so table marks can be checked by column)."""
+so table marks can be checked by column); how real readers (PDFium, poppler, pdfminer.six,
+pypdf) read the text is tests/test_memo_text_layer.py's part."""
 
 from __future__ import annotations
 
 import io
 import multiprocessing
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
 import docx
 import pypdf
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_raw
 import pytest
 
 import jobs.memo
 from jobs.memo import MemoInput, MemoRenderError, RenderedMemo, StepRecord, render_memo
 from jobs.memo.content import build_document, clean, document_strings
 from jobs.memo.fonts import covered
+from jobs.memo.render import document_of
 from jobs.memo.samples import approved_chain, large_input, seed_input
 from store.plan_schema import Plan
 from tests.pdf_text import Line, pdf_lines
+from tests.test_memo_text_layer import (
+    BODY_BOTTOM,
+    BODY_TOP,
+    PAGE_H,
+    PAGE_W,
+    body_pages,
+    missing_strings,
+    pdfium_body,
+)
 
 BANGKOK = timezone(timedelta(hours=7))
 
@@ -310,7 +324,9 @@ def test_user_text_is_never_markup():
     assert squash(clean(nasty)) in text  # digits become Thai, markup stays literal
     assert "👍" not in text  # the font cannot draw emoji: dropped, not a tofu box
     assert "https://naphu.go.th/ita/2564" in text  # links keep Arabic digits
-    assert squash("(ดูที่ https://naphu.go.th/ita/2564?id=1 ข้อ ๒)") in text
+    # the note's row may break across pages: read it as PDFium does, page by page
+    pages = body_pages(pdfium_body(rendered.pdf), document_of(memo))
+    assert not missing_strings(["(ดูที่ https://naphu.go.th/ita/2564?id=1 ข้อ ๒)"], pages)
 
 
 def test_clean():
@@ -394,3 +410,284 @@ def test_every_character_has_a_glyph(seed: tuple[MemoInput, RenderedMemo]):
     used = literal | {c for s in document_strings(document) for c in s} - {"\n"}
     missing = sorted(c for c in used if ord(c) not in covered())
     assert not missing, missing
+
+
+# --------------------------------------------------------------------------- pages
+THAI_DIGITS = "๐๑๒๓๔๕๖๗๘๙"
+
+
+def thai_number(n: int) -> str:
+    return "".join(THAI_DIGITS[int(d)] for d in str(n))
+
+
+@dataclass
+class PageText:
+    head: str  # the top margin
+    top_line: str  # the body's top line, left to right
+    foot: str  # the bottom margin
+    foot_right: float  # right edge of the footer's first line (the continuation word)
+
+
+def read_pages(pdf: bytes) -> list[PageText]:
+    """What PDFium (Chrome's viewer) reads in the margins and on the top line of each page,
+    from its own character boxes."""
+    document = pdfium.PdfDocument(pdf)
+    out = []
+    try:
+        for page in document:
+            text = page.get_textpage()
+            boxes = [text.get_charbox(i, loose=True) for i in range(text.count_chars())]
+            body = [b for b in boxes if b[1] > BODY_BOTTOM and b[3] < BODY_TOP + 3 and b[2] > b[0]]
+            top = max(b[3] for b in body)
+            foot_boxes = [b for b in boxes if b[3] < BODY_BOTTOM and b[2] > b[0]]
+            highest = max((b[3] for b in foot_boxes), default=0)
+            first_foot_line = [b for b in foot_boxes if b[3] > highest - 4]
+            out.append(
+                PageText(
+                    head=text.get_text_bounded(0, BODY_TOP + 6, PAGE_W, PAGE_H),
+                    top_line=text.get_text_bounded(0, top - 14, PAGE_W, top + 1),
+                    foot=text.get_text_bounded(0, 0, PAGE_W, BODY_BOTTOM),
+                    foot_right=max((b[2] for b in first_foot_line), default=0),
+                )
+            )
+    finally:
+        document.close()
+    return out
+
+
+def check_pages(rendered: RenderedMemo) -> list[str]:
+    """Page numbers from page 2 on ("- ๒ -", centred at the top); on every page but the last
+    the continuation word, bottom right: "/" + the first word of the next page + "...".
+    Returns the continuation words read."""
+    from pythainlp.corpus import thai_words
+    from pythainlp.tokenize import subword_tokenize, word_tokenize
+
+    pages = read_pages(rendered.pdf)
+    assert len(pages) == rendered.pages
+    words = []
+    for number, page in enumerate(pages, 1):
+        if number == 1:
+            assert squash(page.head) == ""
+        else:
+            assert squash(page.head) == f"-{thai_number(number)}-", page.head
+        match = re.match(r"\s*(/\S+\.\.\.)\s", page.foot)
+        if number == rendered.pages:
+            assert match is None, page.foot
+            words.append("")
+            continue
+        assert match, (number, page.foot)
+        word = match.group(1)[1:-3]
+        words.append(match.group(1))
+        # bottom right: its right edge on the right margin (2 cm)
+        assert abs(page.foot_right - (PAGE_W - 2 * 72 / 2.54)) < 3, page.foot_right
+        # the next page begins with it: its top line, punctuation alone (a ticked box) skipped
+        nxt = pages[number].top_line
+        chunks = [c for c in nxt.split() if any(ch.isalnum() for ch in c)]
+        assert squash(" ".join(chunks)).startswith(squash(word)), (number, word, nxt)
+        # a whole word: it ends between two character clusters, and the dictionary knows it
+        tcc = subword_tokenize(chunks[0], engine="tcc")
+        ends = {sum(len(t) for t in tcc[:i]) for i in range(1, len(tcc) + 1)}
+        assert len(word) in ends, (word, tcc)
+        if re.search(r"[ก-ฮ]", word):
+            known = thai_words()
+            assert all(t in known for t in word_tokenize(word, engine="newmm")), word
+    assert words == rendered.continuation
+    return words
+
+
+def test_seed_is_four_pages_like_the_paper(seed: tuple[MemoInput, RenderedMemo]):
+    _, rendered = seed
+    assert rendered.pages == 4
+    words = check_pages(rendered)
+    assert words[-1] == "" and all(words[:-1])
+
+
+def test_approved_memo_pages():
+    plan = seed_input().plan
+    chain = approved_chain(plan, datetime(2021, 3, 31, 2, 0, tzinfo=UTC))
+    rendered = render_memo(seed_input(version=2, chain=chain, final=True))
+    assert rendered.pages == 4
+    check_pages(rendered)
+
+
+def test_large_plan_pages():
+    rendered = render_memo(large_input(measures=60, divisions=12))
+    check_pages(rendered)
+
+
+def test_paragraph_across_pages_second_pass():
+    """A paragraph running from one page onto the next: typst cannot tell its continuation
+    word, so the top line is read from the PDF and the memo set once more with it."""
+    import dataclasses
+
+    memo = seed_input(version=7)
+    memo_part = memo.plan.memo.model_copy(update={"analysis_memo_item": "๖ " + "และข้อ ๗ " * 140})
+    plan = memo.plan.model_copy(update={"memo": memo_part})
+    memo = dataclasses.replace(memo, plan=plan)
+    rendered = render_memo(memo)
+    words = check_pages(rendered)
+    # a page begins mid-paragraph: its word is none of those the flow items begin with
+    known = {item["word"] for item in document_of(memo)["flow"].values()}
+    assert any(w and w[1:-3] not in known for w in words), words
+
+
+def test_docx_page_numbers_and_continuation(seed: tuple[MemoInput, RenderedMemo]):
+    """The DOCX numbers its pages from the second with a PAGE field in Thai digits; Word lays
+    the pages out itself, so it carries no continuation words (docx.py says why)."""
+    _, rendered = seed
+    document = docx.Document(io.BytesIO(rendered.docx))
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    header = section.header._element.xml
+    assert (
+        "PAGE" in header and "THAIARABIC" in header and 'w:fmt="thaiNumbers"' in section._sectPr.xml
+    )
+    assert squash("".join(p.text for p in section.first_page_header.paragraphs)) == ""
+    assert not any(w in docx_text(rendered.docx) for w in rendered.continuation if w)
+
+
+# --------------------------------------------------------------------------- the emblem
+def emblem_png() -> bytes:
+    """A stand-in emblem (the product ships none): a red disc over a red chevron."""
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGBA", (240, 280), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((70, 0, 170, 100), fill=(180, 20, 20, 255))
+    draw.polygon(
+        [(120, 90), (0, 170), (50, 280), (120, 210), (190, 280), (240, 170)],
+        fill=(180, 20, 20, 255),
+    )
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+EMBLEM_SVG = (
+    b'<svg xmlns="http://www.w3.org/2000/svg" width="24" height="28" viewBox="0 0 24 28">'
+    b'<circle cx="12" cy="5" r="5" fill="#b41414"/>'
+    b'<path d="M12 9 L0 17 L5 28 L12 21 L19 28 L24 17 Z" fill="#b41414"/></svg>'
+)
+
+
+def plan_with_emblem(tmp_path: Path, name: str, content: bytes) -> Path:
+    (tmp_path / name).write_bytes(content)
+    text = (Path(__file__).resolve().parent.parent / "examples" / "naphu-2564.yaml").read_text(
+        encoding="utf-8"
+    )
+    text = text.replace("  author:", f"  emblem: {name}\n  author:", 1)
+    path = tmp_path / "plan.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_emblem_is_read_with_the_plan_and_stored(tmp_path: Path, rdb):
+    from store import plans
+    from store.plan_schema import load_plan_file
+
+    png = emblem_png()
+    plan = load_plan_file(str(plan_with_emblem(tmp_path, "garuda.png", png)))
+    assert plan.memo.emblem is not None
+    assert plan.memo.emblem.format == "png" and plan.memo.emblem.content == png
+    # stored with the plan: another process reads the image from Redis
+    plans.save_plan(rdb, plan, replace=True)
+    plans._cache.clear()
+    again = plans.get_plan(rdb, plan.org.id)
+    assert again is not None and again.memo.emblem == plan.memo.emblem
+    svg = load_plan_file(str(plan_with_emblem(tmp_path, "garuda.svg", EMBLEM_SVG)))
+    assert svg.memo.emblem.format == "svg" and svg.memo.emblem.content == EMBLEM_SVG
+
+
+@pytest.mark.parametrize(
+    "name, content, words",
+    [
+        ("big.png", b"\x89PNG\r\n\x1a\n" + bytes(1_000_001), "ใหญ่เกิน 1 MB"),
+        ("garuda.jpg", b"\xff\xd8\xff\xe0" + bytes(200), "ต้องเป็นภาพ PNG หรือ SVG"),
+        ("broken.png", None, "PNG ที่เสีย"),
+        (
+            "bad.svg",
+            b"<svg xmlns='http://www.w3.org/2000/svg'><rect></svg>",
+            "ต้องเป็นภาพ PNG หรือ SVG",
+        ),
+        ("missing.png", b"", "เปิดไฟล์ภาพครุฑ"),
+    ],
+)
+def test_a_bad_emblem_is_refused(tmp_path: Path, name: str, content: bytes | None, words: str):
+    from store.plan_schema import PlanError, load_plan_file
+
+    if content is None:
+        content = emblem_png()[:80]  # cut short: the header says PNG, the data is gone
+    path = plan_with_emblem(tmp_path, name, content)
+    if name == "missing.png":
+        (tmp_path / name).unlink()
+    with pytest.raises(PlanError) as caught:
+        load_plan_file(str(path))
+    (problem,) = caught.value.problems
+    assert "ช่อง memo.emblem" in problem and "บรรทัด" in problem and words in problem, problem
+
+
+def emblem_bounds(pdf: bytes, page: int) -> tuple[float, float, float, float] | None:
+    """The box of what is drawn in the top left corner of a page, beside the heading (images
+    and paths, table rules left out), or None."""
+    document = pdfium.PdfDocument(pdf)
+    try:
+        kinds = [pdfium_raw.FPDF_PAGEOBJ_IMAGE, pdfium_raw.FPDF_PAGEOBJ_PATH]
+        boxes = [
+            (x0, y0, x1, y1)
+            for x0, y0, x1, y1 in (o.get_bounds() for o in document[page].get_objects(filter=kinds))
+            # not a table rule (a line: thin in one direction)
+            if x0 < 5 * 72 / 2.54 and y0 > BODY_TOP - 2.5 * 72 / 2.54 and min(x1 - x0, y1 - y0) > 2
+        ]
+    finally:
+        document.close()
+    if not boxes:
+        return None
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+@pytest.mark.parametrize("kind", ["png", "svg"])
+def test_emblem_in_pdf_docx_and_png(tmp_path: Path, kind: str):
+    import dataclasses
+
+    from store.plan_schema import load_plan_file
+
+    content = emblem_png() if kind == "png" else EMBLEM_SVG
+    plan = load_plan_file(str(plan_with_emblem(tmp_path, f"garuda.{kind}", content)))
+    memo = dataclasses.replace(seed_input(version=5), plan=plan)
+    rendered = render_memo(memo)
+    assert rendered.pages == 4
+    # PDF: an image (PNG) or its drawing (SVG: typst draws it as paths) 1.5 cm high at the
+    # top left of page 1, and nowhere else
+    left, bottom, right, top = emblem_bounds(rendered.pdf, 0)
+    assert abs((top - bottom) - 1.5 * 72 / 2.54) < 0.5
+    assert abs(left - 3 * 72 / 2.54) < 1 and abs(top - BODY_TOP) < 1
+    assert all(emblem_bounds(rendered.pdf, n) is None for n in range(1, rendered.pages))
+    # the heading stands beside it
+    assert squash(read_pages(rendered.pdf)[0].top_line).startswith("บันทึกข้อความ")
+    # PNG for LINE: in colour, the emblem's red at the top left
+    from PIL import Image
+
+    image = Image.open(io.BytesIO(rendered.png)).convert("RGB")
+    scale = image.width / PAGE_W
+    x = round((left + right) / 2 * scale)
+    y = round((PAGE_H - (top + bottom) / 2) * scale)
+    red, green, blue = image.getpixel((x, y))
+    assert red > 150 and green < 80 and blue < 80, (red, green, blue)
+    # DOCX: the picture, 1.5 cm high, in the heading's paragraph
+    word = docx.Document(io.BytesIO(rendered.docx))
+    (shape,) = word.inline_shapes
+    assert abs(shape.height.cm - 1.5) < 0.01
+    first = word.paragraphs[0]
+    assert "บันทึกข้อความ" in first.text and first._p.xpath(".//w:drawing")
+    assert any(part.partname.endswith(".png") for part in word.part.package.iter_parts())
+
+
+def test_no_emblem_no_picture(seed: tuple[MemoInput, RenderedMemo]):
+    _, rendered = seed
+    assert emblem_bounds(rendered.pdf, 0) is None
+    assert not docx.Document(io.BytesIO(rendered.docx)).inline_shapes

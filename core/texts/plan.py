@@ -145,3 +145,24 @@ def sheet_problem(
     if row is None:
         place += f": ช่อง {field}"
     return f"{place}: {message}"
+
+
+# memo.emblem, the office's ครุฑ (store/emblem.py)
+def emblem_too_big(name: str, megabytes: int) -> str:
+    return f"ไฟล์ภาพครุฑ “{name}” ใหญ่เกิน {megabytes} MB"
+
+
+def emblem_cannot_open(name: str, reason: str) -> str:
+    return f"เปิดไฟล์ภาพครุฑ “{name}” ไม่ได้ ({reason})"
+
+
+def emblem_broken_png(name: str) -> str:
+    return f"ไฟล์ภาพครุฑ “{name}” เป็น PNG ที่เสีย"
+
+
+def emblem_not_an_image(name: str) -> str:
+    return f"ไฟล์ภาพครุฑ “{name}” ต้องเป็นภาพ PNG หรือ SVG"
+
+
+EMBLEM_BAD_DATA = "ข้อมูลภาพครุฑเสีย (base64)"
+EMBLEM_WRONG_KIND = "ข้อมูลภาพครุฑไม่ตรงกับชนิดไฟล์"

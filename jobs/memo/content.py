@@ -7,6 +7,7 @@ typst template reads it with `json()`, so no user text is ever parsed as typst m
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 import unicodedata
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from core.texts import memo as memo_texts
 from core.thai import thai_date, to_thai_digits
 from core.values import DONE, IN_PROGRESS, NOT_STARTED
 from jobs.memo.fonts import covered
@@ -259,6 +261,7 @@ def build_document(
 
     return {
         "title": "บันทึกข้อความ",
+        "emblem": _emblem(plan),
         "office": clean(m.office),
         "phone": clean(m.phone),
         "ref": clean(m.ref),
@@ -279,8 +282,81 @@ def build_document(
         "reviews": reviews,
         "approval": approval,
         "version_label": version_label,
+        "flow": _flow(intro, ita, closing, reviews),
         "meta": {"title": clean(m.subject), "author": clean(m.author.name)},
     }
+
+
+_THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
+_CLOSING = re.compile(r"^[)\]}.,:;!?\"'”’]+$")
+
+
+def first_word(line: str) -> str:
+    """The first word of a line of memo text, for the continuation word (คำต่อหน้า).
+
+    The line's first chunk between spaces (punctuation alone, as the "/" ticking a box, is
+    skipped) if it has no Thai letters ("(๔)", "IT"); else the
+    chunk's first dictionary word (PyThaiNLP newmm), with the punctuation around it and a
+    following การ / ความ: "(ลงชื่อ)", "มาตรการ", "ผลการ" (as the seed memo writes it).
+    """
+    # a chunk of punctuation only (the "/" ticking a box) is not a word
+    chunks = [c for c in line.split() if any(ch.isalnum() for ch in c)]
+    if not chunks:
+        return ""
+    chunk = chunks[0]
+    if not _THAI_LETTER.search(chunk):
+        return chunk
+    from pythainlp.tokenize import word_tokenize  # loaded once per process (the worker preloads)
+
+    tokens = word_tokenize(chunk, engine="newmm", keep_whitespace=False)
+    word, i = "", 0
+    while i < len(tokens) and not _THAI_LETTER.search(tokens[i]):
+        word += tokens[i]
+        i += 1
+    if i < len(tokens):
+        word += tokens[i]
+        i += 1
+    if i < len(tokens) and len(word) <= 4:
+        prefix = next((p for p in memo_texts.NOUN_PREFIXES if tokens[i].startswith(p)), None)
+        if prefix:
+            word += prefix
+            i += len(tokens[i]) == len(prefix)
+    while i < len(tokens) and _CLOSING.match(tokens[i]):
+        word += tokens[i]
+        i += 1
+    return word
+
+
+def continuation_text(line: str) -> str:
+    """คำต่อหน้า for the page before the one whose top line is `line`: "/ผลการ..."."""
+    word = first_word(line)
+    return f"/{word}..." if word else ""
+
+
+def _emblem(plan: Plan) -> dict[str, str] | None:
+    """The emblem's kind and the file name typst reads it by (render.py writes the file)."""
+    emblem = plan.memo.emblem
+    if emblem is None:
+        return None
+    digest = hashlib.sha256(emblem.data.encode("ascii")).hexdigest()[:16]
+    return {"format": emblem.format, "file": f"emblem-{digest}.{emblem.format}"}
+
+
+def _flow(intro: str, ita: str, closing: str, reviews: list[dict[str, str]]) -> dict[str, Any]:
+    """Each flow item's kind and first word, for the continuation word of the page before it
+    (memo.typ: a table running onto a page begins it with its header again)."""
+    items = {
+        "intro": ("text", intro),
+        "measures_heading": ("block", MEASURES_HEADING),
+        "plan": ("table", PLAN_HEADINGS[0]),
+        "ita": ("text", ita),
+        "results_heading": ("block", RESULTS_HEADING),
+        "results": ("table", RESULT_HEADINGS[0]),
+        "closing": ("block", closing),
+        **{f"review-{j}": ("block", review["heading"]) for j, review in enumerate(reviews)},
+        "approval": ("block", memo_texts.APPROVAL_WORD),
+    }
+    return {key: {"kind": kind, "word": first_word(text)} for key, (kind, text) in items.items()}
 
 
 def document_strings(doc: Any) -> list[str]:

@@ -6,16 +6,19 @@ the regulation wants; the PDF uses Sarabun, its free twin, scaled to match. Word
 font of Thai text from the complex-script slot (w:cs) and its size from w:szCs, so every slot
 is set, and the default template's minorBidi / ar-SA defaults are replaced.
 
-python-docx builds the skeleton (styles, page, header and footer); the body is written as
-WordprocessingML text and parsed once, because python-docx's per-property API takes ~0.2 s
-for the seed memo and ~0.9 s for a 60-measure one.
+python-docx builds the skeleton (styles, page, header and footer, the emblem's image part);
+the body is written as WordprocessingML text and parsed once, because python-docx's
+per-property API takes ~0.2 s for the seed memo and ~0.9 s for a 60-measure one.
+
+Page numbers "- ๒ -" from page 2: a PAGE field in Thai digits (the first page's own header is
+empty). Continuation words (คำต่อหน้า, as the PDF has them) are left out: Word lays the pages
+out itself and has no field for the next page's first word, so a fixed word would go wrong at
+the author's first edit; the PDF, which goes up the chain, has them.
 """
 
 from __future__ import annotations
 
 import io
-import re
-import zipfile
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -25,6 +28,7 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
 from jobs.memo.annex import add_to_docx
+from jobs.memo.docx_package import emblem_run, heading_with_emblem, with_body
 
 FONT = "TH SarabunPSK"
 # TH SarabunPSK has no ballot boxes; name a font every Windows has (LibreOffice maps it to
@@ -37,8 +41,9 @@ TWIPS_PER_CM = 1440 / 2.54
 TEXT_WIDTH_CM = 16.0  # A4 21 cm - 3 cm left - 2 cm right
 INDENT_CM = 2.5
 SIGNATURE_LEFT_CM = 7.5
-PLAN_WIDTHS_CM = (4.2, 5.4, 3.3, 3.1)
-RESULT_WIDTHS_CM = (3.9, 4.9, 2.2, 2.35, 2.65)
+# the PDF's columns (memo.typ): the steps widest, the owners one run of names
+PLAN_WIDTHS_CM = (3.8, 6.0, 3.3, 2.9)
+RESULT_WIDTHS_CM = (3.9, 5.9, 1.9, 1.9, 2.4)
 
 LEFT, CENTER, RIGHT, THAI = "left", "center", "right", "thaiDistribute"
 DOTS = "." * 30  # fits the signature column even where Word lacks TH SarabunPSK
@@ -160,9 +165,23 @@ def _signature(name: str, position: str, date: str | None = None) -> list[str]:
     ]
 
 
-def _body(d: dict[str, Any]) -> list[str]:
+def _title(d: dict[str, Any], emblem: str | None) -> str:
+    """บันทึกข้อความ centred; with the office's ครุฑ (1.5 cm) at the left margin beside it."""
+    if emblem is None:
+        return _par(runs=[_run(d["title"], TITLE, bold=True)], align=CENTER)
+    title = _run("\t" + d["title"], TITLE, bold=True)
+    return heading_with_emblem(emblem, title, _tw(TEXT_WIDTH_CM / 2))
+
+
+def _comment(review: dict[str, str]) -> str:
+    """A reviewer's comment on the form's line, after its heading, as in the PDF."""
+    text = f"{review['heading']} {review['text']}"
+    return _par(text, before=12, left_cm=INDENT_CM, first_cm=-INDENT_CM, keep_next=True)
+
+
+def _body(d: dict[str, Any], emblem: str | None = None) -> list[str]:
     out = [
-        _par(runs=[_run(d["title"], TITLE, bold=True)], align=CENTER),
+        _title(d, emblem),
         _par(
             runs=[_run("ส่วนราชการ", LABEL, True), _run(f"  {d['office']}  โทร. {d['phone']}")],
             before=6,
@@ -208,7 +227,7 @@ def _body(d: dict[str, Any]) -> list[str]:
                 [
                     _cell(w[0], [r["measure"]]),
                     _cell(w[1], r["steps"]),
-                    _cell(w[2], r["owners"]),
+                    _cell(w[2], [" ".join(r["owners"])]),
                     _cell(w[3], [r["monitoring"]]),
                 ]
             )
@@ -259,8 +278,7 @@ def _body(d: dict[str, Any]) -> list[str]:
 
     for review in d["reviews"]:
         if review["text"]:
-            out.append(_par(review["heading"], before=12, keep_next=True))
-            out.append(_par(review["text"], left_cm=INDENT_CM, keep_next=True))
+            out.append(_comment(review))
         else:
             out.append(_par(review["heading"] + " \t", before=12, dotted_tab=True, keep_next=True))
             out.append(_par("\t", dotted_tab=True, keep_next=True))
@@ -357,8 +375,9 @@ def _parse(xml: str) -> list[Any]:
     return list(parse_xml(f"<w:body {nsdecls('w')}>{xml}</w:body>"))
 
 
-def build_docx(document: dict[str, Any]) -> bytes:
-    """DOCX bytes of the memo `document` (see content.build_document)."""
+def build_docx(document: dict[str, Any], emblem_png: bytes | None = None) -> bytes:
+    """DOCX bytes of the memo `document` (see content.build_document); `emblem_png` is the
+    office's ครุฑ as PNG when the plan names one."""
     d = document
     doc = Document()
     _defaults(doc)
@@ -366,34 +385,8 @@ def build_docx(document: dict[str, Any]) -> bytes:
     doc.core_properties.title = d["meta"]["title"]
     doc.core_properties.author = d["meta"]["author"]
     doc.core_properties.language = "th-TH"
+    emblem = emblem_run(doc, emblem_png) if emblem_png else None
     skeleton = io.BytesIO()
     doc.save(skeleton)
-    package = _with_body(skeleton.getvalue(), "".join(_body(d)))
+    package = with_body(skeleton.getvalue(), "".join(_body(d, emblem)))
     return add_to_docx(package, d["annex"]) if d.get("annex") else package  # evidence annex
-
-
-_BODY = re.compile(r"(<w:body>)(.*?)(<w:sectPr[ >])", re.S)
-
-
-def _with_body(package: bytes, body_xml: str) -> bytes:
-    """The package with `body_xml` as the document body, written into document.xml as text.
-
-    Moving parsed elements into python-docx's tree costs ~0.2 s for a large memo (lxml fixes up
-    namespaces node by node); splicing the text costs a few milliseconds.
-    """
-    out = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(package)) as src,
-        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst,
-    ):
-        for info in src.infolist():
-            data = src.read(info.filename)
-            if info.filename == "word/document.xml":
-                xml, count = _BODY.subn(
-                    lambda m: m.group(1) + body_xml + m.group(3), data.decode("utf-8"), count=1
-                )
-                if count != 1:
-                    raise ValueError("unexpected document.xml from python-docx: no w:body")
-                data = xml.encode("utf-8")
-            dst.writestr(info, data)
-    return out.getvalue()

@@ -1,26 +1,42 @@
-"""Render the ITA progress memo (บันทึกข้อความ) to PDF, DOCX and a page-1 PNG for LINE."""
+"""Render the ITA progress memo (บันทึกข้อความ) to PDF, DOCX and a page-1 PNG for LINE.
+
+One memo, with the typst compiler and its fonts kept warm in the process (the worker):
+
+1. typst typesets the PDF, with the continuation words (คำต่อหน้า, "/ผลการ...") in the
+   footers found by typst's own introspection (memo.typ); only when a paragraph runs from one
+   page onto the next are they read back from the PDF (textlayer.first_lines) and typst sets
+   the memo once more with them (footers sit in the margin: the body cannot move, checked);
+2. PDFium draws page 1 of that PDF for LINE (no second typesetting for the image) on one
+   thread while the text layer is made exact on this one (textlayer.fix_text_layer, which
+   moves nothing that is drawn).
+
+The DOCX (python-docx) is built from the same document model on a third thread meanwhile.
+"""
 
 from __future__ import annotations
 
-import json
+import gc
+import io
 import logging
 import os
-import pickle
-import subprocess
-import sys
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
-from importlib import resources
-from pathlib import Path
 from typing import Any
-
-import typst
 
 from jobs.memo.content import StepRecord, build_document
 from jobs.memo.docx import build_docx
-from jobs.memo.fonts import font_files
+from jobs.memo.textlayer import TextLayerStats, fix_text_layer, glyph_texts
+from jobs.memo.typesetting import (
+    MemoRenderError,
+    _emblem_file,
+    _typeset_in_fresh_process,
+    _typeset_memo,
+    svg_as_png,
+    typeset,
+    typst_usable_here,
+)
 from store.plan_schema import Plan
 
 __all__ = [
@@ -30,6 +46,7 @@ __all__ = [
     "StepRecord",
     "render_memo",
     "typeset",
+    "warm_up",
 ]
 
 log = logging.getLogger(__name__)
@@ -56,150 +73,52 @@ class RenderedMemo:
     docx: bytes
     png: bytes  # page 1, for a LINE image message
     pages: int
-    typeset_seconds: float  # time spent inside typst (pdf + png)
+    typeset_seconds: float  # time spent inside typst (both passes when there are two)
+    continuation: list[str] = field(default_factory=list)  # per page: "/word..." or ""
+    text_layer: TextLayerStats = field(default_factory=TextLayerStats)
+    # seconds: typeset, text_layer, png, docx (on its own thread, beside the others), total
+    timings: dict[str, float] = field(default_factory=dict)
 
 
-class MemoRenderError(RuntimeError):
-    """typst failed or warned (a missing font, an unknown family): the memo is not trusted."""
+def page_png(pdf: bytes, page: int = 0, ppi: float = PNG_PPI, color: bool = False) -> bytes:
+    """One page of `pdf` as PNG, drawn by PDFium (Chrome's PDF engine)."""
+    import pypdfium2 as pdfium
+
+    with _pdfium_lock:
+        document = pdfium.PdfDocument(pdf)
+        try:
+            bitmap = document[page].render(scale=ppi / 72, grayscale=not color)
+            image = bitmap.to_pil()
+        finally:
+            document.close()
+    out = io.BytesIO()
+    # zlib level 1: a third of the time of the default for a few percent more bytes
+    image.save(out, format="PNG", compress_level=1)
+    return out.getvalue()
 
 
-_lock = threading.Lock()  # a typst.Compiler is not safe to share between threads
-_compiler: typst.Compiler | None = None
-# The process whose typst runtime is live. typst starts worker threads on first use and they do
-# not survive fork(): a forked child (an RQ work horse) of a process that has typeset hangs
-# inside typst, so such a child typesets in a fresh interpreter instead (see render_memo).
-_typst_pid: int | None = None
+_pdfium_lock = threading.Lock()  # PDFium is not thread-safe
 
 
 def _after_fork_in_child() -> None:
-    global _lock, _compiler
-    _lock = threading.Lock()
-    _compiler = None
+    global _pdfium_lock
+    _pdfium_lock = threading.Lock()
 
 
 os.register_at_fork(after_in_child=_after_fork_in_child)
 
 
-def typst_usable_here() -> bool:
-    """False in a forked child of a process that has already run typst."""
-    return _typst_pid in (None, os.getpid())
-
-
-def _get_compiler() -> typst.Compiler:
-    """One compiler per process: it keeps the parsed fonts and typst's layout cache warm."""
-    global _compiler, _typst_pid
+def _emblem_png(document: dict[str, Any], content: bytes | None) -> bytes | None:
+    """The emblem as PNG for the DOCX (Word needs a bitmap beside an SVG; PNG stays as is)."""
+    emblem = document.get("emblem")
+    if emblem is None or content is None:
+        return None
+    if emblem["format"] == "png":
+        return content
     if not typst_usable_here():
-        raise MemoRenderError("typst was started before this process forked; typeset elsewhere")
-    _typst_pid = os.getpid()
-    if _compiler is None:
-        # A path, not bytes: typst-py 0.15 loses an in-memory main file after the first compile.
-        template = Path(str(resources.files("jobs.memo").joinpath("memo.typ")))
-        # Only Sarabun: no system fonts (a server differs from a laptop) and no typst-embedded
-        # fonts, so nothing can silently fall back to a Latin font.
-        fonts = typst.Fonts(
-            include_system_fonts=False,
-            include_embedded_fonts=False,
-            font_paths=[str(font_files()[0].parent)],
-        )
-        _compiler = typst.Compiler(
-            str(template), root=str(template.parent), font_paths=fonts, ignore_system_fonts=True
-        )
-    return _compiler
-
-
-def _check(warnings: list[typst.TypstWarning]) -> None:
-    if warnings:
-        details = "; ".join(f"{w.message} {w.diagnostic}".strip() for w in warnings)
-        raise MemoRenderError(f"typst warned: {details}")
-
-
-def typeset(
-    document: dict[str, Any], fmt: str = "pdf", ppi: float | None = None, cut: int | None = None
-) -> bytes | list[bytes]:
-    """Compile the memo template with `document` (see content.build_document).
-
-    PDF gives bytes; PNG gives one bytes per page. `cut` typesets only the flow items before it
-    (see memo.typ). Any typst warning raises MemoRenderError.
-    """
-    inputs = {"memo": json.dumps(document, ensure_ascii=False)}
-    if cut is not None:
-        inputs["cut"] = str(cut)
-    with _lock:
-        return _compile(_get_compiler(), fmt, ppi, inputs)
-
-
-def _compile(
-    compiler: typst.Compiler, fmt: str, ppi: float | None, inputs: dict[str, str]
-) -> bytes | list[bytes]:
-    try:
-        out, warnings = compiler.compile_with_warnings(format=fmt, ppi=ppi, sys_inputs=inputs)
-    except typst.TypstError as exc:
-        raise MemoRenderError(f"typst failed: {exc.message} {exc.diagnostic}") from exc
-    _check(warnings)
-    if out is None:
-        raise MemoRenderError("typst returned nothing")
-    return out
-
-
-def _layout(compiler: typst.Compiler) -> tuple[int, int | None]:
-    """(page count, cut) of the document just compiled.
-
-    Page 1 of a prefix of the flow is page 1 of the whole memo as long as the prefix reaches
-    past the first item that starts on page 2 (two past it: a sticky heading decides its page
-    by the item after it). Rasterising only that prefix saves ~30 ms a page.
-    """
-    layout = json.loads(compiler.query("<layout>", field="value", one=True))
-    later = [k for k, page in layout["flow"] if page > 1]
-    return int(layout["pages"]), (min(later) + 2 if later else None)
-
-
-def _build_docx_into(document: dict[str, Any], result: dict[str, Any]) -> None:
-    try:
-        result["docx"] = build_docx(document)
-    except BaseException as exc:  # re-raised in the calling thread
-        result["error"] = exc
-
-
-def _typeset_memo(document: dict[str, Any]) -> tuple[bytes, bytes, int, float]:
-    """(pdf, page-1 png, pages, seconds in typst) of the memo `document`."""
-    inputs = {"memo": json.dumps(document, ensure_ascii=False)}
-    with _lock:
-        compiler = _get_compiler()
-        started = time.perf_counter()
-        pdf = _compile(compiler, "pdf", None, inputs)
-        pages, cut = _layout(compiler)
-        if cut is not None:
-            inputs["cut"] = str(cut)
-        png = _compile(compiler, "png", PNG_PPI, inputs)
-        seconds = time.perf_counter() - started
-    assert isinstance(pdf, bytes)
-    return pdf, (png[0] if isinstance(png, list) else png), pages, seconds
-
-
-_CHILD = (
-    "import json, pickle, sys\n"
-    "from jobs.memo.render import _typeset_memo\n"
-    "sys.stdout.buffer.write(pickle.dumps(_typeset_memo(json.load(sys.stdin))))\n"
-)
-
-
-def _typeset_in_fresh_process(document: dict[str, Any]) -> tuple[bytes, bytes, int, float]:
-    """_typeset_memo in a new interpreter (a subprocess, not multiprocessing's spawn, which
-    re-imports the parent's __main__ and so depends on how the worker was started)."""
-    log.warning("memo: typst was used before this process forked; typesetting in a new process")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(p for p in sys.path if p))
-    proc = subprocess.run(
-        [sys.executable, "-c", _CHILD],
-        input=json.dumps(document, ensure_ascii=False).encode(),
-        capture_output=True,
-        env=env,
-        timeout=300,
-        check=False,
-    )
-    if proc.returncode != 0:
-        tail = proc.stderr.decode(errors="replace").strip().splitlines()[-1:] or ["no output"]
-        raise MemoRenderError(f"typesetting process failed: {tail[0]}")
-    return pickle.loads(proc.stdout)  # our own child's output
+        log.warning("memo: DOCX without its SVG emblem (typst cannot run in a forked process)")
+        return None
+    return svg_as_png(emblem["file"])
 
 
 def document_of(memo: MemoInput) -> dict[str, Any]:
@@ -218,30 +137,106 @@ def document_of(memo: MemoInput) -> dict[str, Any]:
     return document
 
 
+def _emblem_content(memo: MemoInput) -> bytes | None:
+    emblem = memo.plan.memo.emblem
+    return emblem.content if emblem is not None else None
+
+
 def render_memo(memo: MemoInput) -> RenderedMemo:
     """PDF, DOCX and page-1 PNG of one memo version.
 
     Raises ValueError for an inconsistent input and MemoRenderError when typst fails or warns.
     """
+    started = time.perf_counter()
     document = document_of(memo)
+    emblem = _emblem_content(memo)
+    fresh = typst_usable_here()
+    _emblem_file(document, emblem)
     # typst releases the GIL, so the DOCX (pure Python) is built meanwhile on another core.
     # A thread per call, not a pool: a pool's threads would not survive RQ's fork either.
     docx_result: dict[str, Any] = {}
     docx_thread = threading.Thread(
-        target=_build_docx_into, args=(document, docx_result), name="memo-docx", daemon=True
+        target=_build_docx_into,
+        args=(document, emblem, docx_result),
+        name="memo-docx",
+        daemon=True,
     )
     docx_thread.start()
-    if typst_usable_here():
-        pdf, png, pages, typeset_seconds = _typeset_memo(document)
+    if fresh:
+        pdf, pages, words, typeset_seconds = _typeset_memo(document)
     else:
-        pdf, png, pages, typeset_seconds = _typeset_in_fresh_process(document)
+        pdf, pages, words, typeset_seconds = _typeset_in_fresh_process(document, emblem)
+    # Page 1 for LINE is drawn from typst's PDF on another thread (PDFium and the PNG encoder
+    # run without the GIL) while the text layer, Python, is mended: the text layer draws
+    # nothing new, so the image is the final page's.
+    png_result: dict[str, Any] = {}
+    png_thread = threading.Thread(
+        target=_page_png_into,
+        args=(pdf, document.get("emblem") is not None, png_result),
+        name="memo-png",
+        daemon=True,
+    )
+    png_thread.start()
+    fixing = time.perf_counter()
+    pdf, stats = fix_text_layer(pdf)
+    fixed = time.perf_counter()
+    png_thread.join()
     docx_thread.join()
-    if "error" in docx_result:
-        raise docx_result["error"]
+    for result in (png_result, docx_result):
+        if "error" in result:
+            raise result["error"]
+    timings = {
+        "typeset": typeset_seconds,
+        "text_layer": fixed - fixing,
+        "png": png_result["seconds"],
+        "docx": docx_result["seconds"],
+        "total": time.perf_counter() - started,
+    }
     return RenderedMemo(
         pdf=pdf,
         docx=docx_result["docx"],
-        png=png,
+        png=png_result["png"],
         pages=pages,
         typeset_seconds=typeset_seconds,
+        continuation=words,
+        text_layer=stats,
+        timings={k: round(v, 4) for k, v in timings.items()},
     )
+
+
+def _page_png_into(pdf: bytes, color: bool, result: dict[str, Any]) -> None:
+    started = time.perf_counter()
+    try:
+        result["png"] = page_png(pdf, color=color)
+    except BaseException as exc:  # re-raised in the calling thread
+        result["error"] = exc
+    result["seconds"] = time.perf_counter() - started
+
+
+def _build_docx_into(
+    document: dict[str, Any], emblem: bytes | None, result: dict[str, Any]
+) -> None:
+    started = time.perf_counter()
+    try:
+        result["docx"] = build_docx(document, emblem_png=_emblem_png(document, emblem))
+    except BaseException as exc:  # re-raised in the calling thread
+        result["error"] = exc
+    result["seconds"] = time.perf_counter() - started
+
+
+def warm_up() -> None:
+    """Load what a memo needs once, before the first one is asked for (the worker calls this
+    last in its preload): the compiler and its fonts, typst's caches for the template, the
+    glyph tables of the text layer, PDFium and the Thai dictionary of the continuation words;
+    then freeze the garbage collector's view of all that (gc.freeze)."""
+    from jobs.memo.samples import seed_input
+
+    started = time.perf_counter()
+    glyph_texts()
+    render_memo(seed_input(version=1))
+    # What is loaded by now lives as long as the process (modules, the Thai dictionary's half a
+    # million objects, the glyph tables): kept out of every later garbage collection, which a
+    # memo's many small objects would otherwise trigger over all of it.
+    gc.collect()
+    gc.freeze()
+    log.info("memo renderer warm", extra={"details": {"seconds": time.perf_counter() - started}})

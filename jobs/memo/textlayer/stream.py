@@ -1,0 +1,321 @@
+"""A page's content as the text layer sees it: its runs of glyphs (shows) with their place in
+the stream, matrices, colour and marked-content context, and the clusters they draw."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from jobs.memo.textlayer.pdffonts import _Font
+from jobs.memo.textlayer.tokens import _TOKENS, _actual_text, _is_furniture, _items, _utf16_text
+
+Matrix = tuple[float, float, float, float, float, float]
+IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
+
+
+def _mul(m: Matrix, n: Matrix) -> Matrix:
+    """m then n (PDF's row-vector convention: [x y 1] m n)."""
+    a, b, c, d, e, f = m
+    A, B, C, D, E, F = n
+    return (
+        a * A + b * C,
+        a * B + b * D,
+        c * A + d * C,
+        c * B + d * D,
+        e * A + f * C + E,
+        e * B + f * D + F,
+    )
+
+
+def _inv(m: Matrix) -> Matrix:
+    a, b, c, d, e, f = m
+    det = a * d - b * c
+    return (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
+
+
+@dataclass(eq=False, slots=True)
+class _Slot:
+    """One glyph drawn: its glyph id and, once decided, the code that draws it."""
+
+    glyph: int
+    code: int | None = None
+
+
+@dataclass(slots=True)
+class _Show:
+    """One TJ/Tj: its place in the stream and what it draws, in order."""
+
+    start: int
+    end: int
+    font: _Font | None
+    size: float
+    entries: list[float | _Slot]  # TJ adjustments and glyphs
+    span: int | None  # the innermost ActualText span around it (an index into spans)
+    ctm: Matrix
+    tm: Matrix
+    fill: tuple[bytes, bytes]
+    mode: bytes
+    regular: bool  # no text state beyond Tf and Tr (Tc, Tw, Tz, Ts, Td …) in its text object
+    artifact: bool = False  # in the page's header or footer (typst marks them so), not the body
+    # what goes when the show is moved away: the show, or the span typst wrapped it in alone
+    cut: tuple[int, int] | None = None
+    removed: bool = False
+    changed: bool = False
+
+    def slots(self) -> list[_Slot]:
+        return [e for e in self.entries if isinstance(e, _Slot)]
+
+    def pen_after(self, slot: _Slot) -> float:
+        """The x of the text position after `slot`, in this show's text space."""
+        assert self.font is not None
+        x = 0.0
+        for entry in self.entries:
+            if isinstance(entry, _Slot):
+                x += self.font.glyph_width(entry.glyph) / 1000 * self.size
+                if entry is slot:
+                    return x
+            else:
+                x -= entry / 1000 * self.size
+        raise ValueError("slot not in this show")
+
+
+@dataclass
+class _Group:
+    """One cluster as typst wrote it: its text and its glyphs."""
+
+    text: str
+    slots: list[_Slot]
+    shows: list[int]  # indices of the shows drawing it
+
+
+def _entries(token: bytes, is_array: bool) -> list[float | _Slot]:
+    return [i if isinstance(i, float) else _Slot(i) for i in _items(token, is_array)]
+
+
+class _NotUnderstood(Exception):
+    """Content the text layer does not read (unbalanced q/Q or marks, the ' and " operators)."""
+
+
+class _Scanner:
+    """Reads one content stream into shows, one method per kind of token (tokens.py)."""
+
+    def __init__(self, data: bytes, fonts: dict[bytes, _Font | None], every: bool):
+        self.data, self.fonts, self.every = data, fonts, every
+        self.shows: list[_Show] = []
+        self.spans: list[str] = []  # the ActualText of each span
+        self.skipped: tuple | None = None  # the run left out just before, should the next need it
+        self.ctm: Matrix = IDENTITY
+        self.tm: Matrix = IDENTITY
+        self.fill: tuple[bytes, bytes] = (b"", b"")
+        self.font_name, self.size, self.mode = b"", 0.0, b"0"
+        self.stack: list[tuple[Matrix, tuple[bytes, bytes], bytes, float, bytes]] = []
+        self.marks: list[int | None] = []  # per open marked-content sequence: its span
+        self.artifacts: list[bool] = []  # per open sequence: the page's header or footer?
+        self.regular = True
+        self.in_artifact = False
+
+    def run(self) -> tuple[list[_Show], list[str]] | None:
+        handlers = {
+            "sunit": self.unit,
+            "unit": self.unit,
+            "fopen": self.frame_open,
+            "fclose": self.frame_close,
+            "kw": self.keyword,
+            "bdc": self.marked,
+            "bdcname": self.marked_plain,
+            "bmc": self.marked_plain,
+            "mop": self.matrix,
+            "tf": self.font,
+            "tr": self.render_mode,
+            "tstate": self.text_state,
+            "quote": self.quote,
+            "color": self.color,
+            "tj": self.show_op,
+            "tj1": self.show_op,
+        }
+        try:
+            for m in _TOKENS.finditer(self.data):
+                handlers[m.lastgroup](m)  # type: ignore[index]
+        except _NotUnderstood:
+            return None
+        if self.marks or self.stack:
+            return None
+        return self.shows, self.spans
+
+    # -- graphics and marked-content state
+    def push(self) -> None:
+        self.stack.append((self.ctm, self.fill, self.font_name, self.size, self.mode))
+
+    def pop(self) -> None:
+        if not self.stack:
+            raise _NotUnderstood
+        self.ctm, self.fill, self.font_name, self.size, self.mode = self.stack.pop()
+
+    def open_mark(self, span: int | None, artifact: bool) -> None:
+        self.marks.append(span)
+        self.artifacts.append(artifact)
+        self.in_artifact = any(self.artifacts)
+
+    def close_mark(self) -> None:
+        if not self.marks:
+            raise _NotUnderstood
+        self.marks.pop()
+        self.artifacts.pop()
+        self.in_artifact = any(self.artifacts)
+
+    def frame_open(self, m: re.Match) -> None:  # typst: marked sequence, q, cm, colour, BT
+        self.open_mark(None, _is_furniture(m.group("ftag"), m.group("fprops")))
+        self.push()
+        self.ctm = _mul(tuple(map(float, m.group("fcm").split())), self.ctm)  # type: ignore[arg-type]
+        self.fill = (m.group("fcs"), m.group("fsc"))
+        self.tm, self.regular = IDENTITY, True
+
+    def frame_close(self, m: re.Match) -> None:  # ET, Q, EMC
+        self.pop()
+        self.close_mark()
+
+    def keyword(self, m: re.Match) -> None:
+        word = m.group("kw")
+        if word == b"q":
+            self.push()
+        elif word == b"Q":
+            self.pop()
+        elif word == b"BT":
+            self.tm, self.regular = IDENTITY, True
+        elif word == b"EMC":
+            self.close_mark()
+
+    def marked(self, m: re.Match) -> None:
+        text = _actual_text(m.group("props"))
+        if text is not None:
+            self.spans.append(text)
+        span = len(self.spans) - 1 if text is not None else None
+        self.open_mark(span, _is_furniture(m.group("tag"), m.group("props")))
+
+    def marked_plain(self, m: re.Match) -> None:
+        self.open_mark(None, False)
+
+    def matrix(self, m: re.Match) -> None:
+        matrix = tuple(map(float, m.group("mat").split()))
+        if m.group("mop") == b"cm":
+            self.ctm = _mul(matrix, self.ctm)  # type: ignore[arg-type]
+        else:
+            self.tm = matrix  # type: ignore[assignment]
+
+    def font(self, m: re.Match) -> None:
+        self.font_name, self.size = m.group("font"), float(m.group("size"))
+
+    def render_mode(self, m: re.Match) -> None:
+        self.mode = m.group("mode")
+
+    def text_state(self, m: re.Match) -> None:
+        self.regular = False
+
+    def quote(self, m: re.Match) -> None:
+        raise _NotUnderstood  # ' and " show text too; typst does not write them
+
+    def color(self, m: re.Match) -> None:
+        token = m.group("color")
+        self.fill = (token, self.fill[1]) if token.endswith(b"cs") else (self.fill[0], token)
+
+    # -- runs of glyphs
+    def unit(self, m: re.Match) -> None:  # typst's run: Tr, Tf, Tm and the show; maybe a span
+        p = "s" if m.lastgroup == "sunit" else "u"
+        self.mode, self.font_name = m.group(p + "mode"), m.group(p + "font")
+        self.size = float(m.group(p + "size"))
+        self.tm = tuple(map(float, m.group(p + "tm").split()))  # type: ignore[assignment]
+        array = m.group(p + "arr")
+        token = array[1:-1] if array is not None else m.group(p + "lit")
+        start, end = m.start(p + "show"), m.end(p + "show")
+        span, cut = None, (start, end)
+        if p == "s":  # the span goes too, should the run be moved away
+            self.spans.append(_utf16_text(m.group("shex")))
+            span, cut = len(self.spans) - 1, (m.start(), m.end())
+        self.add(token, array is not None, start, end, cut, span)
+
+    def show_op(self, m: re.Match) -> None:  # a TJ or Tj on its own
+        is_array = m.lastgroup == "tj"
+        token = m.group("arr") if is_array else m.group("lit")
+        self.add(token, is_array, m.start(), m.end(), (m.start(), m.end()), None)
+
+    def add(
+        self, token: bytes, is_array: bool, start: int, end: int, cut: tuple, span: int | None
+    ) -> None:
+        if span is None:
+            span = next((mark for mark in reversed(self.marks) if mark is not None), None)
+        font = self.fonts.get(self.font_name)
+        items = _items(token, is_array)
+        if font is None:
+            if any(type(i) is int for i in items):
+                raise _NotUnderstood
+        elif not self.every and span is None and font.plain_run(items):
+            self.skipped = (start, end, token, is_array, cut, self.state(font))
+            return
+        elif self.skipped is not None and span is None:
+            first = next((i for i in items if type(i) is int), None)
+            if first is not None and not font.old.get(first):  # it joins the run before's
+                s_start, s_end, s_token, s_array, s_cut, s_state = self.skipped
+                entries = _entries(s_token, s_array)
+                self.shows.append(
+                    _Show(
+                        s_start, s_end, s_state[0], s_state[1], entries, None, *s_state[2:], s_cut
+                    )
+                )
+        self.skipped = None
+        entries = [i if type(i) is float else _Slot(i) for i in items]  # type: ignore[misc]
+        state = self.state(font)
+        self.shows.append(_Show(start, end, state[0], state[1], entries, span, *state[2:], cut))
+
+    def state(self, font: _Font | None) -> tuple:
+        """(font, size, ctm, tm, fill, mode, regular, in_artifact) of a run shown now."""
+        return (
+            font,
+            self.size,
+            self.ctm,
+            self.tm,
+            self.fill,
+            self.mode,
+            self.regular,
+            self.in_artifact,
+        )
+
+
+def _scan(
+    data: bytes, fonts: dict[bytes, _Font | None], every: bool = False
+) -> tuple[list[_Show], list[str]] | None:
+    """The shows of a content stream and the ActualText of its spans; None if not understood.
+
+    A run outside any span whose glyphs all read as their own characters and all advance
+    needs nothing (about half the runs): it is left out unless `every`, or unless the next
+    run begins with a mark that belongs to its last cluster.
+    """
+    return _Scanner(data, fonts, every).run()
+
+
+def _groups(shows: list[_Show], spans: list[str]) -> list[_Group]:
+    """The clusters: an ActualText span is one; outside spans each glyph with a ToUnicode
+    entry begins one and the marks after it (no entry of their own) belong to it."""
+    groups: list[_Group] = []
+    current: int | None = None  # the span of the last group
+    for index, show in enumerate(shows):
+        assert show.font is not None or not show.slots()
+        for slot in show.slots():
+            last = groups[-1] if groups else None
+            if show.span is not None:
+                if last is not None and current == show.span:
+                    last.slots.append(slot)
+                    if last.shows[-1] != index:
+                        last.shows.append(index)
+                else:
+                    groups.append(_Group(spans[show.span], [slot], [index]))
+                current = show.span
+                continue
+            text = show.font.old.get(slot.glyph, "")  # type: ignore[union-attr]
+            if text or last is None or current is not None:
+                groups.append(_Group(text, [slot], [index]))
+            else:  # a mark without text of its own: part of the cluster before it
+                last.slots.append(slot)
+                if last.shows[-1] != index:
+                    last.shows.append(index)
+            current = None
+    return groups
