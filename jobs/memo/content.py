@@ -27,20 +27,14 @@ DECISIONS = (APPROVE, REJECT)
 
 # Column order of the results table; the index is the column that holds the "/".
 STATUS_COLUMNS = (NOT_STARTED, IN_PROGRESS, DONE)
-STATUS_HEADINGS = ("ยังไม่ดำเนินการ", "อยู่ระหว่างดำเนินการ", "ดำเนินการเสร็จเรียบร้อยแล้ว")
-# where the narrow status columns break their headings (the dictionary would split ดำเนิน|การ)
-STATUS_HEADING_LINES = (
-    ("ยังไม่", "ดำเนินการ"),
-    ("อยู่ระหว่าง", "ดำเนินการ"),
-    ("ดำเนินการ", "เสร็จเรียบร้อย", "แล้ว"),
-)
-
-PLAN_HEADINGS = ("มาตรการ", "ขั้นตอนหรือวิธีการ", "ผู้รับผิดชอบ", "การกำกับติดตาม")
-RESULT_HEADINGS = ("มาตรการ", "ขั้นตอนหรือวิธีการ", "สถานะการดำเนินการ")
-
-MEASURES_HEADING = "มาตรการเพื่อขับเคลื่อนการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงานให้ดีขึ้น"
-RESULTS_HEADING = "ผลการดำเนินการตามมาตรการเพื่อส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงาน"
-ITA_NAME = "การประเมินคุณธรรมและความโปร่งใสในการดำเนินงานของหน่วยงานภาครัฐ"
+# the memo's fixed wording lives in core/texts/memo.py; these names stay importable from here
+STATUS_HEADINGS = memo_texts.STATUS_HEADINGS
+STATUS_HEADING_LINES = memo_texts.STATUS_HEADING_LINES
+PLAN_HEADINGS = memo_texts.PLAN_HEADINGS
+RESULT_HEADINGS = memo_texts.RESULT_HEADINGS
+MEASURES_HEADING = memo_texts.MEASURES_HEADING
+RESULTS_HEADING = memo_texts.RESULTS_HEADING
+ITA_NAME = memo_texts.ITA_NAME
 
 log = logging.getLogger(__name__)
 
@@ -85,12 +79,12 @@ def clean(text: str | None) -> str:
             dropped.append(char)
     if dropped:
         log.warning("memo: dropped characters the font cannot draw: %r", "".join(dropped))
-    text = "".join(kept).replace("\u0e4d\u0e32", "\u0e33")
+    text = "".join(kept).replace(memo_texts.SARA_AM_SPLIT, memo_texts.SARA_AM)
     text = "\n".join(re.sub(r" {2,}", " ", line).strip() for line in text.split("\n"))
     text = re.sub(r"\n{3,}", "\n\n", text).strip()
     # ๆ and ฯ never begin a line, nor a number after ที่ / ข้อ: bind them with a no-break space
-    text = re.sub(r" ([ๆฯ])", "\u00a0\\1", text)
-    text = re.sub(r"(ที่|ข้อ) (?=[0-9๐-๙])", "\\1\u00a0", text)
+    text = re.sub(memo_texts.BIND_MARK_BEFORE, "\u00a0\\1", text)
+    text = re.sub(memo_texts.BIND_NUMBER_AFTER, "\\1\u00a0", text)
     return thai_digits_outside_urls(text)
 
 
@@ -164,39 +158,89 @@ def build_document(
     A measure missing from `measure_status` is reported as not started (nobody has reported).
     Raises ValueError when the chain does not match the plan or a status/decision is unknown.
     """
+    _check_chain(plan, chain)
+    m = plan.memo
+    unit = clean(office_unit(plan))
+    org_name = clean(plan.org.name)
+    full = clean(org_full(plan))
+    intro, ita, closing = _paragraphs(plan, unit, org_name, full)
+    plan_rows, result_rows = _table_rows(plan, measure_status, notes)
+    reviews = [_review(record, plan) for record in chain[:-1]]
+    approval = _approval(chain[-1], plan)
+    return {
+        "title": memo_texts.TITLE,
+        "emblem": _emblem(plan),
+        "office": clean(m.office),
+        "phone": clean(m.phone),
+        "ref": clean(m.ref),
+        "date": thai_date(memo_date),
+        "subject": clean(m.subject),
+        "to": clean(m.to),
+        "intro": intro,
+        "measures_heading": MEASURES_HEADING,
+        "plan_headings": list(PLAN_HEADINGS),
+        "plan_rows": plan_rows,
+        "ita": ita,
+        "results_heading": [RESULTS_HEADING, memo_texts.RESULTS_HEADING_ORG.format(org=full)],
+        "result_headings": list(RESULT_HEADINGS),
+        "status_headings": [list(lines) for lines in STATUS_HEADING_LINES],
+        "result_rows": result_rows,
+        "closing": closing,
+        "author": {"name": clean(m.author.name), "position": clean(m.author.position)},
+        "reviews": reviews,
+        "approval": approval,
+        "version_label": _version_label(version, chain, final),
+        "flow": _flow(intro, ita, closing, reviews),
+        "meta": {"title": clean(m.subject), "author": clean(m.author.name)},
+    }
+
+
+def _check_chain(plan: Plan, chain: list[StepRecord]) -> None:
+    """ValueError unless `chain` has one record per plan step, each with a known decision."""
     if len(chain) != len(plan.chain):
         raise ValueError(f"chain has {len(chain)} records; the plan has {len(plan.chain)} steps")
     for record in chain:
         if record.decision is not None and record.decision not in DECISIONS:
             raise ValueError(f"unknown decision {record.decision!r} for {record.position}")
 
+
+def _paragraphs(plan: Plan, unit: str, org_name: str, full: str) -> tuple[str, str, str]:
+    """The body's three paragraphs: the intro, the ITA result and the closing request."""
     m = plan.memo
     year = m.assessed_year
-    unit = clean(office_unit(plan))
-    org_name = clean(plan.org.name)
-    full = clean(org_full(plan))
-
     # The analysis memo's item that set the measures ("ไว้ในข้อ ๖"), when the plan names it.
-    item = f"ไว้ในข้อ {thai_number(m.analysis_memo_item)} " if m.analysis_memo_item else ""
-    intro = (
-        f"ตามที่{unit} ได้รายงานการวิเคราะห์ผล{ITA_NAME}ในปี พ.ศ.{thai_number(year)} "
-        f"และได้กำหนดมาตรการเพื่อขับเคลื่อนการส่งเสริมคุณธรรมและความโปร่งใสภายในหน่วยงานให้ดีขึ้น "
-        f"{item}ตามบันทึกข้อความ เรื่อง รายงานการวิเคราะห์ผล{ITA_NAME}ในปี พ.ศ.{thai_number(year)} "
-        f"ของ{org_name} ลงวันที่ {thai_date(m.analysis_memo_date)} มีรายละเอียดดังนี้"
+    item = (
+        memo_texts.ANALYSIS_ITEM.format(item=thai_number(m.analysis_memo_item))
+        if m.analysis_memo_item
+        else ""
     )
-    ita = (
-        f"ผล{ITA_NAME} (Integrity and Transparency Assessment : ITA) "
-        f"ประจำปีงบประมาณ พ.ศ.{thai_number(year)} ของ{full} "
-        f"มีค่าคะแนนเท่ากับ {score_text(m.ita_score)} อยู่ในระดับ {m.ita_level} "
-        f"และเพื่อให้ผล{ITA_NAME} (ITA) ประจำปีงบประมาณ พ.ศ.{thai_number(year + 1)} "
-        f"มีค่าคะแนนที่สูงขึ้น และเป็นไปตามมาตรการเพื่อขับเคลื่อนการส่งเสริมคุณธรรมและความโปร่งใส"
-        f"ภายในหน่วยงานให้ดียิ่งขึ้น {unit} จึงขอรายงานผลการดำเนินการตามมาตรการเพื่อส่งเสริม"
-        f"คุณธรรมและความโปร่งใสภายในหน่วยงาน ตามมาตรการที่ได้กำหนดไว้ข้างต้น ดังต่อไปนี้"
+    intro = memo_texts.INTRO.format(
+        unit=unit,
+        ita=ITA_NAME,
+        year=thai_number(year),
+        item=item,
+        org=org_name,
+        analysis_date=thai_date(m.analysis_memo_date),
     )
-    closing = "จึงเรียนมาเพื่อโปรดทราบ"
+    ita = memo_texts.ITA_PARAGRAPH.format(
+        ita=ITA_NAME,
+        year=thai_number(year),
+        org_full=full,
+        score=score_text(m.ita_score),
+        level=m.ita_level,
+        next_year=thai_number(year + 1),
+        unit=unit,
+    )
+    closing = memo_texts.CLOSING
     if m.website_request:
-        closing += f" และโปรดพิจารณาอนุมัติให้เผยแพร่รายงานผลการดำเนินการดังกล่าวบนเว็บไซต์ของ{org_name}ต่อไป"
+        closing += memo_texts.CLOSING_WEBSITE.format(org=org_name)
+    return intro, ita, closing
 
+
+def _table_rows(
+    plan: Plan, measure_status: dict[str, str], notes: dict[str, list[str]]
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The rows of the plan table and of the results table, one per measure each."""
     plan_rows = []
     result_rows = []
     for measure in plan.measures:
@@ -222,30 +266,31 @@ def build_document(
                 "notes": [f"({n})" for n in evidence],
             }
         )
+    return plan_rows, result_rows
 
-    reviews = []
-    for record in chain[:-1]:
-        comment = clean(record.comment)
-        if record.decision == REJECT:
-            text = _with_decision("ไม่เห็นชอบ", comment)
-        elif record.decision == APPROVE:
-            text = _with_decision("เห็นชอบ", comment)
-        else:
-            text = ""
-        reviews.append(
-            {
-                "heading": f"ความคิดเห็นของ{clean(record.position)}",
-                "text": text,
-                "name": clean(record.name),
-                "position": clean(record.position),
-                "date": thai_date(_local_date(record.decided_at, plan))
-                if record.decided_at
-                else "",
-            }
-        )
-    last = chain[-1]
+
+def _review(record: StepRecord, plan: Plan) -> dict[str, str]:
+    """A reviewer's block: the heading, the comment with its decision word, name, date."""
+    comment = clean(record.comment)
+    if record.decision == REJECT:
+        text = _with_decision(memo_texts.DISAGREE, comment)
+    elif record.decision == APPROVE:
+        text = _with_decision(memo_texts.AGREE, comment)
+    else:
+        text = ""
+    return {
+        "heading": memo_texts.REVIEW_HEADING.format(position=clean(record.position)),
+        "text": text,
+        "name": clean(record.name),
+        "position": clean(record.position),
+        "date": thai_date(_local_date(record.decided_at, plan)) if record.decided_at else "",
+    }
+
+
+def _approval(last: StepRecord, plan: Plan) -> dict[str, str]:
+    """The last step's block: its decision, the reason or remark, name and date."""
     last_comment = clean(last.comment)
-    approval = {
+    return {
         "decision": last.decision or "",
         # the reason follows เนื่องจาก only on a rejection; an approving remark goes below
         "reason": last_comment if last.decision == REJECT else "",
@@ -255,36 +300,13 @@ def build_document(
         "date": thai_date(_local_date(last.decided_at, plan)) if last.decided_at else "",
     }
 
+
+def _version_label(version: int, chain: list[StepRecord], final: bool) -> str:
+    """The footer's version label, marked as a draft while not final and some step has not acted."""
     all_acted = all(r.decision is not None for r in chain)
     draft = not final and not all_acted
-    version_label = f"ฉบับที่ {thai_number(version)}" + (" · ร่าง" if draft else "")
-
-    return {
-        "title": "บันทึกข้อความ",
-        "emblem": _emblem(plan),
-        "office": clean(m.office),
-        "phone": clean(m.phone),
-        "ref": clean(m.ref),
-        "date": thai_date(memo_date),
-        "subject": clean(m.subject),
-        "to": clean(m.to),
-        "intro": intro,
-        "measures_heading": MEASURES_HEADING,
-        "plan_headings": list(PLAN_HEADINGS),
-        "plan_rows": plan_rows,
-        "ita": ita,
-        "results_heading": [RESULTS_HEADING, f"ของ{full}"],
-        "result_headings": list(RESULT_HEADINGS),
-        "status_headings": [list(lines) for lines in STATUS_HEADING_LINES],
-        "result_rows": result_rows,
-        "closing": closing,
-        "author": {"name": clean(m.author.name), "position": clean(m.author.position)},
-        "reviews": reviews,
-        "approval": approval,
-        "version_label": version_label,
-        "flow": _flow(intro, ita, closing, reviews),
-        "meta": {"title": clean(m.subject), "author": clean(m.author.name)},
-    }
+    label = memo_texts.VERSION_LABEL.format(version=thai_number(version))
+    return label + (memo_texts.DRAFT_SUFFIX if draft else "")
 
 
 _THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")

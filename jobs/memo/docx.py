@@ -27,140 +27,44 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 
+from core.texts import memo as memo_texts
 from jobs.memo.annex import add_to_docx
 from jobs.memo.docx_package import emblem_run, heading_with_emblem, with_body
-
-FONT = "TH SarabunPSK"
-# TH SarabunPSK has no ballot boxes; name a font every Windows has (LibreOffice maps it to
-# DejaVu) so the boxes never turn into tofu.
-SYMBOL_FONT = "Segoe UI Symbol"
-BOX_EMPTY, BOX_TICKED = "☐", "☑"
-
-BODY, LABEL, TITLE, SMALL = 16, 20, 29, 12  # points, as the regulation gives them
-TWIPS_PER_CM = 1440 / 2.54
-TEXT_WIDTH_CM = 16.0  # A4 21 cm - 3 cm left - 2 cm right
-INDENT_CM = 2.5
-SIGNATURE_LEFT_CM = 7.5
-# the PDF's columns (memo.typ): the steps widest, the owners one run of names
-PLAN_WIDTHS_CM = (3.8, 6.0, 3.3, 2.9)
-RESULT_WIDTHS_CM = (3.9, 5.9, 1.9, 1.9, 2.4)
-
-LEFT, CENTER, RIGHT, THAI = "left", "center", "right", "thaiDistribute"
-DOTS = "." * 30  # fits the signature column even where Word lacks TH SarabunPSK
-
-
-def _tw(cm: float) -> int:
-    return round(cm * TWIPS_PER_CM)
-
-
-def _rpr_xml(
-    size: float = BODY, bold: bool = False, font: str = FONT, color: str | None = None
-) -> str:
-    """w:rPr with children in schema order (rFonts, b, bCs, color, sz, szCs, lang)."""
-    half = round(size * 2)
-    return (
-        f'<w:rPr><w:rFonts w:ascii="{font}" w:hAnsi="{font}" w:eastAsia="{font}" w:cs="{font}"/>'
-        + ("<w:b/><w:bCs/>" if bold else "")
-        + (f'<w:color w:val="{color}"/>' if color else "")
-        + f'<w:sz w:val="{half}"/><w:szCs w:val="{half}"/>'
-        + '<w:lang w:val="th-TH" w:eastAsia="th-TH" w:bidi="th-TH"/></w:rPr>'
-    )
-
-
-def _run(text: str, size: float = BODY, bold: bool = False, font: str = FONT) -> str:
-    """A run; new lines become w:br and tabs w:tab."""
-    parts = []
-    for i, line in enumerate(text.split("\n")):
-        if i:
-            parts.append("<w:br/>")
-        for j, chunk in enumerate(line.split("\t")):
-            if j:
-                parts.append("<w:tab/>")
-            if chunk:
-                parts.append(f'<w:t xml:space="preserve">{escape(chunk)}</w:t>')
-    return f"<w:r>{_rpr_xml(size, bold, font)}{''.join(parts)}</w:r>"
-
-
-def _par(
-    text: str = "",
-    *,
-    runs: list[str] | None = None,
-    align: str | None = None,
-    before: float = 0,
-    after: float = 0,
-    left_cm: float = 0,
-    first_cm: float = 0,
-    dotted_tab: bool = False,
-    keep_next: bool = False,
-) -> str:
-    """A paragraph of `text` in the body face, or of ready-made `runs` (see _run)."""
-    body = "".join(runs) if runs is not None else (_run(text) if text else "")
-    ppr = "<w:pPr>" + ("<w:keepNext/>" if keep_next else "")
-    if dotted_tab:  # the form's dotted line: a right tab with a dot leader at the margin
-        ppr += (
-            f'<w:tabs><w:tab w:val="right" w:leader="dot" w:pos="{_tw(TEXT_WIDTH_CM)}"/></w:tabs>'
-        )
-    ppr += f'<w:spacing w:before="{round(before * 20)}" w:after="{round(after * 20)}" w:line="240" w:lineRule="auto"/>'
-    if left_cm or first_cm:
-        first = (
-            f'w:firstLine="{_tw(first_cm)}"' if first_cm >= 0 else f'w:hanging="{_tw(-first_cm)}"'
-        )
-        ppr += f'<w:ind w:left="{_tw(left_cm)}" {first}/>'
-    if align:
-        ppr += f'<w:jc w:val="{align}"/>'
-    ppr += "</w:pPr>"
-    return f"<w:p>{ppr}{body}</w:p>"
-
-
-def _cell(
-    width_cm: float,
-    lines: list[str],
-    *,
-    bold: bool = False,
-    align: str = LEFT,
-    middle: bool = False,
-    span: int = 1,
-    vmerge: str | None = None,
-) -> str:
-    tcpr = f'<w:tcPr><w:tcW w:w="{_tw(width_cm)}" w:type="dxa"/>'
-    if span > 1:
-        tcpr += f'<w:gridSpan w:val="{span}"/>'
-    if vmerge == "restart":
-        tcpr += '<w:vMerge w:val="restart"/>'
-    elif vmerge == "continue":
-        tcpr += "<w:vMerge/>"
-    if middle:
-        tcpr += '<w:vAlign w:val="center"/>'
-    tcpr += "</w:tcPr>"
-    pars = "".join(
-        _par(runs=[_run(line, bold=bold)] if line else [], align=align) for line in lines or [""]
-    )
-    return f"<w:tc>{tcpr}{pars}</w:tc>"
-
-
-def _row(cells: list[str], header: bool = False) -> str:
-    # w:tblHeader repeats the row at the top of every page the table runs onto
-    trpr = "<w:trPr><w:tblHeader/></w:trPr>" if header else ""
-    return f"<w:tr>{trpr}{''.join(cells)}</w:tr>"
-
-
-def _table(widths: tuple[float, ...], rows: list[str]) -> str:
-    grid = "".join(f'<w:gridCol w:w="{_tw(w)}"/>' for w in widths)
-    return (
-        '<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/>'
-        f'<w:tblW w:w="{_tw(sum(widths))}" w:type="dxa"/><w:jc w:val="center"/>'
-        '<w:tblLayout w:type="fixed"/></w:tblPr>'
-        f"<w:tblGrid>{grid}</w:tblGrid>{''.join(rows)}</w:tbl>"
-    )
+from jobs.memo.docx_xml import (
+    BODY,
+    BOX_EMPTY,
+    BOX_TICKED,
+    CENTER,
+    DOTS,
+    FONT,
+    INDENT_CM,
+    LABEL,
+    PLAN_WIDTHS_CM,
+    RESULT_WIDTHS_CM,
+    RIGHT,
+    SIGNATURE_LEFT_CM,
+    SMALL,
+    SYMBOL_FONT,
+    TEXT_WIDTH_CM,
+    THAI,
+    TITLE,
+    cell,
+    par,
+    row,
+    rpr_xml,
+    run,
+    table,
+    tw,
+)
 
 
 def _signature(name: str, position: str, date: str | None = None) -> list[str]:
     """The signature block in the right half; kept on one page (each line keeps with the next)."""
-    lines = ["", f"(ลงชื่อ)\u00a0{DOTS}", f"({name})", position]
+    lines = ["", f"{memo_texts.SIGNED}\u00a0{DOTS}", f"({name})", position]
     if date is not None:
-        lines.append(f"วันที่ {date or DOTS[:24]}")
+        lines.append(memo_texts.SIGNED_DATE.format(date=date or DOTS[:24]))
     return [
-        _par(line, align=CENTER, left_cm=SIGNATURE_LEFT_CM, keep_next=i < len(lines) - 1)
+        par(line, align=CENTER, left_cm=SIGNATURE_LEFT_CM, keep_next=i < len(lines) - 1)
         for i, line in enumerate(lines)
     ]
 
@@ -168,42 +72,68 @@ def _signature(name: str, position: str, date: str | None = None) -> list[str]:
 def _title(d: dict[str, Any], emblem: str | None) -> str:
     """บันทึกข้อความ centred; with the office's ครุฑ (1.5 cm) at the left margin beside it."""
     if emblem is None:
-        return _par(runs=[_run(d["title"], TITLE, bold=True)], align=CENTER)
-    title = _run("\t" + d["title"], TITLE, bold=True)
-    return heading_with_emblem(emblem, title, _tw(TEXT_WIDTH_CM / 2))
+        return par(runs=[run(d["title"], TITLE, bold=True)], align=CENTER)
+    title = run("\t" + d["title"], TITLE, bold=True)
+    return heading_with_emblem(emblem, title, tw(TEXT_WIDTH_CM / 2))
 
 
 def _comment(review: dict[str, str]) -> str:
     """A reviewer's comment on the form's line, after its heading, as in the PDF."""
     text = f"{review['heading']} {review['text']}"
-    return _par(text, before=12, left_cm=INDENT_CM, first_cm=-INDENT_CM, keep_next=True)
+    return par(text, before=12, left_cm=INDENT_CM, first_cm=-INDENT_CM, keep_next=True)
 
 
 def _body(d: dict[str, Any], emblem: str | None = None) -> list[str]:
-    out = [
+    out = _header(d, emblem)
+    out.append(_plan_table(d))
+    out.append(par(d["ita"], align=THAI, first_cm=INDENT_CM, before=6))
+    out.append(
+        par(
+            runs=[run("\n".join(d["results_heading"]), bold=True)],
+            align=CENTER,
+            before=6,
+            after=3,
+            keep_next=True,
+        )
+    )
+    out.append(_results_table(d))
+    out.append(par(d["closing"], align=THAI, first_cm=INDENT_CM, before=12, keep_next=True))
+    out += _signature(d["author"]["name"], d["author"]["position"])
+    for review in d["reviews"]:
+        out += _review(review)
+    out += _approval(d["approval"])
+    return out
+
+
+def _header(d: dict[str, Any], emblem: str | None) -> list[str]:
+    """The title, the form's header fields, เรียน, the intro and the measures heading."""
+    return [
         _title(d, emblem),
-        _par(
-            runs=[_run("ส่วนราชการ", LABEL, True), _run(f"  {d['office']}  โทร. {d['phone']}")],
+        par(
+            runs=[
+                run(memo_texts.OFFICE_LABEL, LABEL, True),
+                run(memo_texts.PHONE.format(office=d["office"], phone=d["phone"])),
+            ],
             before=6,
         ),
         # ที่ on the left half, วันที่ from the middle, as the printed form
         "<w:p><w:pPr><w:tabs>"
-        f'<w:tab w:val="left" w:pos="{_tw(TEXT_WIDTH_CM / 2)}"/></w:tabs>'
+        f'<w:tab w:val="left" w:pos="{tw(TEXT_WIDTH_CM / 2)}"/></w:tabs>'
         '<w:spacing w:before="0" w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-        + _run("ที่", LABEL, True)
-        + _run(f"  {d['ref']}\t")
-        + _run("วันที่", LABEL, True)
-        + _run(f"  {d['date']}")
+        + run(memo_texts.REF_LABEL, LABEL, True)
+        + run(f"  {d['ref']}\t")
+        + run(memo_texts.DATE_LABEL, LABEL, True)
+        + run(f"  {d['date']}")
         + "</w:p>",
-        _par(
-            runs=[_run("เรื่อง", LABEL, True), _run(f"  {d['subject']}")],
+        par(
+            runs=[run(memo_texts.SUBJECT_LABEL, LABEL, True), run(f"  {d['subject']}")],
             left_cm=1.25,
             first_cm=-1.25,
         ),
-        _par(f"เรียน  {d['to']}", before=6),
-        _par(d["intro"], align=THAI, first_cm=INDENT_CM, before=6),
-        _par(
-            runs=[_run(d["measures_heading"], bold=True)],
+        par(memo_texts.TO_LINE.format(to=d["to"]), before=6),
+        par(d["intro"], align=THAI, first_cm=INDENT_CM, before=6),
+        par(
+            runs=[run(d["measures_heading"], bold=True)],
             align=CENTER,
             before=6,
             after=3,
@@ -211,11 +141,14 @@ def _body(d: dict[str, Any], emblem: str | None = None) -> list[str]:
         ),
     ]
 
+
+def _plan_table(d: dict[str, Any]) -> str:
+    """The measures table: measure, steps, owners, monitoring."""
     w = PLAN_WIDTHS_CM
     rows = [
-        _row(
+        row(
             [
-                _cell(w[i], [h], bold=True, align=CENTER, middle=True)
+                cell(w[i], [h], bold=True, align=CENTER, middle=True)
                 for i, h in enumerate(d["plan_headings"])
             ],
             header=True,
@@ -223,43 +156,36 @@ def _body(d: dict[str, Any], emblem: str | None = None) -> list[str]:
     ]
     for r in d["plan_rows"]:
         rows.append(
-            _row(
+            row(
                 [
-                    _cell(w[0], [r["measure"]]),
-                    _cell(w[1], r["steps"]),
-                    _cell(w[2], [" ".join(r["owners"])]),
-                    _cell(w[3], [r["monitoring"]]),
+                    cell(w[0], [r["measure"]]),
+                    cell(w[1], r["steps"]),
+                    cell(w[2], [" ".join(r["owners"])]),
+                    cell(w[3], [r["monitoring"]]),
                 ]
             )
         )
-    out.append(_table(w, rows))
+    return table(w, rows)
 
-    out.append(_par(d["ita"], align=THAI, first_cm=INDENT_CM, before=6))
-    out.append(
-        _par(
-            runs=[_run("\n".join(d["results_heading"]), bold=True)],
-            align=CENTER,
-            before=6,
-            after=3,
-            keep_next=True,
-        )
-    )
+
+def _results_table(d: dict[str, Any]) -> str:
+    """The results table: two header rows (the status heading over its three columns)."""
     w = RESULT_WIDTHS_CM
     h = d["result_headings"]
     head = dict(bold=True, align=CENTER, middle=True)
     rows = [
-        _row(
+        row(
             [
-                _cell(w[0], [h[0]], vmerge="restart", **head),
-                _cell(w[1], [h[1]], vmerge="restart", **head),
-                _cell(sum(w[2:]), [h[2]], span=3, **head),
+                cell(w[0], [h[0]], vmerge="restart", **head),
+                cell(w[1], [h[1]], vmerge="restart", **head),
+                cell(sum(w[2:]), [h[2]], span=3, **head),
             ],
             header=True,
         ),
-        _row(
-            [_cell(w[0], [], vmerge="continue", **head), _cell(w[1], [], vmerge="continue", **head)]
+        row(
+            [cell(w[0], [], vmerge="continue", **head), cell(w[1], [], vmerge="continue", **head)]
             + [
-                _cell(w[2 + i], ["".join(lines)], **head)
+                cell(w[2 + i], ["".join(lines)], **head)
                 for i, lines in enumerate(d["status_headings"])
             ],
             header=True,
@@ -267,36 +193,40 @@ def _body(d: dict[str, Any], emblem: str | None = None) -> list[str]:
     ]
     for r in d["result_rows"]:
         marks = [
-            _cell(w[2 + i], ["/", *r["notes"]] if r["column"] == i else ["-"], align=CENTER)
+            cell(w[2 + i], ["/", *r["notes"]] if r["column"] == i else ["-"], align=CENTER)
             for i in range(3)
         ]
-        rows.append(_row([_cell(w[0], [r["measure"]]), _cell(w[1], r["steps"]), *marks]))
-    out.append(_table(w, rows))
+        rows.append(row([cell(w[0], [r["measure"]]), cell(w[1], r["steps"]), *marks]))
+    return table(w, rows)
 
-    out.append(_par(d["closing"], align=THAI, first_cm=INDENT_CM, before=12, keep_next=True))
-    out += _signature(d["author"]["name"], d["author"]["position"])
 
-    for review in d["reviews"]:
-        if review["text"]:
-            out.append(_comment(review))
-        else:
-            out.append(_par(review["heading"] + " \t", before=12, dotted_tab=True, keep_next=True))
-            out.append(_par("\t", dotted_tab=True, keep_next=True))
-        out += _signature(review["name"], review["position"], review["date"])
+def _review(review: dict[str, str]) -> list[str]:
+    """A reviewer's comment (or two dotted lines to write one on) and signature block."""
+    out = []
+    if review["text"]:
+        out.append(_comment(review))
+    else:
+        out.append(par(review["heading"] + " \t", before=12, dotted_tab=True, keep_next=True))
+        out.append(par("\t", dotted_tab=True, keep_next=True))
+    out += _signature(review["name"], review["position"], review["date"])
+    return out
 
-    a = d["approval"]
+
+def _approval(a: dict[str, str]) -> list[str]:
+    """The approval block: the two boxes (one ticked once decided), the reason, the remark."""
+    out = []
     tick = {k: BOX_TICKED if a["decision"] == k else BOX_EMPTY for k in ("approve", "reject")}
     runs = [
-        _run(tick["approve"], font=SYMBOL_FONT),
-        _run(" อนุมัติ      "),
-        _run(tick["reject"], font=SYMBOL_FONT),
-        _run(" ไม่อนุมัติ เนื่องจาก " + (a["reason"] or "\t")),
+        run(tick["approve"], font=SYMBOL_FONT),
+        run(memo_texts.APPROVE_BOX),
+        run(tick["reject"], font=SYMBOL_FONT),
+        run(memo_texts.REJECT_BOX + (a["reason"] or "\t")),
     ]
-    out.append(_par(runs=runs, before=12, dotted_tab=not a["reason"], keep_next=True))
+    out.append(par(runs=runs, before=12, dotted_tab=not a["reason"], keep_next=True))
     if not a["reason"]:
-        out.append(_par("\t", dotted_tab=True, keep_next=True))
+        out.append(par("\t", dotted_tab=True, keep_next=True))
     if a["remark"]:
-        out.append(_par(a["remark"], left_cm=INDENT_CM, keep_next=True))
+        out.append(par(a["remark"], left_cm=INDENT_CM, keep_next=True))
     out += _signature(a["name"], a["position"], a["date"])
     return out
 
@@ -309,7 +239,7 @@ def _defaults(doc: Any) -> None:
     old = rpr_default.find(qn("w:rPr"))
     if old is not None:
         rpr_default.remove(old)
-    rpr_default.append(parse_xml(_rpr_xml().replace("<w:rPr>", f"<w:rPr {nsdecls('w')}>", 1)))
+    rpr_default.append(parse_xml(rpr_xml().replace("<w:rPr>", f"<w:rPr {nsdecls('w')}>", 1)))
     spacing = defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing"))
     spacing.set(qn("w:after"), "0")
     spacing.set(qn("w:line"), "240")
@@ -349,18 +279,18 @@ def _page(doc: Any, version_label: str) -> None:
     anchor.addprevious(pg) if anchor is not None else sect.append(pg)
 
     field = (
-        _run("- ")
-        + f'<w:r>{_rpr_xml()}<w:fldChar w:fldCharType="begin"/></w:r>'
-        + f'<w:r>{_rpr_xml()}<w:instrText xml:space="preserve"> PAGE \\* THAIARABIC </w:instrText></w:r>'
-        + f'<w:r>{_rpr_xml()}<w:fldChar w:fldCharType="separate"/></w:r>'
-        + _run("๒")
-        + f'<w:r>{_rpr_xml()}<w:fldChar w:fldCharType="end"/></w:r>'
-        + _run(" -")
+        run("- ")
+        + f'<w:r>{rpr_xml()}<w:fldChar w:fldCharType="begin"/></w:r>'
+        + f'<w:r>{rpr_xml()}<w:instrText xml:space="preserve"> PAGE \\* THAIARABIC </w:instrText></w:r>'
+        + f'<w:r>{rpr_xml()}<w:fldChar w:fldCharType="separate"/></w:r>'
+        + run(memo_texts.PAGE_NUMBER_PLACEHOLDER)
+        + f'<w:r>{rpr_xml()}<w:fldChar w:fldCharType="end"/></w:r>'
+        + run(" -")
     )
-    _replace_paragraph(section.header, _par(runs=[field], align=CENTER))
-    label = f"<w:r>{_rpr_xml(SMALL, color='888888')}<w:t>{escape(version_label)}</w:t></w:r>"
+    _replace_paragraph(section.header, par(runs=[field], align=CENTER))
+    label = f"<w:r>{rpr_xml(SMALL, color='888888')}<w:t>{escape(version_label)}</w:t></w:r>"
     for footer in (section.footer, section.first_page_footer):
-        _replace_paragraph(footer, _par(runs=[label], align=RIGHT))
+        _replace_paragraph(footer, par(runs=[label], align=RIGHT))
 
 
 def _replace_paragraph(part: Any, xml: str) -> None:

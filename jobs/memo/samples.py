@@ -11,6 +11,7 @@ from typing import Any
 
 import yaml
 
+from core.texts import memo_samples as sample_texts
 from core.values import DONE, IN_PROGRESS, NOT_STARTED
 from jobs.memo.content import APPROVE, StepRecord
 from jobs.memo.render import MemoInput
@@ -20,15 +21,7 @@ DEMO_DATA = Path(__file__).resolve().parents[2] / "bot" / "demo_data"
 SEED_PLAN = DEMO_DATA / "naphu-2564.yaml"
 SEED_STATUSES = DEMO_DATA / "naphu-2564-statuses.yaml"
 SEED_DATE = date(2021, 3, 30)
-EXTRA_DIVISIONS = [
-    "กองการศึกษา ศาสนาและวัฒนธรรม",
-    "กองส่งเสริมการเกษตร",
-    "กองยุทธศาสตร์และงบประมาณ",
-    "กองการเจ้าหน้าที่",
-    "หน่วยตรวจสอบภายใน",
-    "กองพัสดุและทรัพย์สิน",
-    "กองช่างสุขาภิบาล",
-]
+EXTRA_DIVISIONS = sample_texts.EXTRA_DIVISIONS
 
 
 def seed_statuses(path: Path = SEED_STATUSES) -> tuple[dict[str, str], dict[str, list[str]]]:
@@ -45,7 +38,7 @@ def blank_chain(plan: Plan) -> list[StepRecord]:
 
 def approved_chain(plan: Plan, start: datetime) -> list[StepRecord]:
     """Every step approved an hour apart, with a comment on all but the second."""
-    comments = ["เห็นควรเสนอพิจารณา", None, "เห็นควรอนุมัติ", "ให้เผยแพร่บนเว็บไซต์ของหน่วยงาน"]
+    comments = sample_texts.APPROVAL_COMMENTS
     return [
         StepRecord(
             position=s.position,
@@ -78,7 +71,10 @@ def large_plan(measures: int = 60, divisions: int = 12) -> Plan:
     """The seed plan grown to `measures` measures owned by up to `divisions` divisions."""
     seed = load_plan_file(str(SEED_PLAN))
     names = (list(seed.divisions) + EXTRA_DIVISIONS)[:divisions]
-    names += [f"หน่วยงานที่ {i}" for i in range(len(names) + 1, divisions + 1)]
+    names += [
+        sample_texts.NUMBERED_DIVISION.format(number=i)
+        for i in range(len(names) + 1, divisions + 1)
+    ]
     data: dict[str, Any] = seed.model_dump(mode="json")
     data["divisions"] = names
     data["measures"] = []
@@ -88,7 +84,9 @@ def large_plan(measures: int = 60, divisions: int = 12) -> Plan:
         data["measures"].append(
             {
                 "id": str(i + 1),
-                "title": f"{base.title} (ชุดที่ {i // len(seed.measures) + 1})",
+                "title": sample_texts.REPEATED_MEASURE_TITLE.format(
+                    title=base.title, round=i // len(seed.measures) + 1
+                ),
                 "steps": base.steps,
                 "owners": owners,
                 "monitoring": base.monitoring,
@@ -101,7 +99,7 @@ def large_input(measures: int = 60, divisions: int = 12, version: int = 1) -> Me
     plan = large_plan(measures, divisions)
     cycle = (NOT_STARTED, IN_PROGRESS, DONE)
     statuses = {m.id: cycle[i % 3] for i, m in enumerate(plan.measures)}
-    notes = {m.id: ["ตรวจสอบในเว็บไซต์ของหน่วยงาน"] for i, m in enumerate(plan.measures) if i % 3 == 2}
+    notes = {m.id: [sample_texts.EVIDENCE_NOTE] for i, m in enumerate(plan.measures) if i % 3 == 2}
     return MemoInput(
         plan=plan,
         memo_date=SEED_DATE,
