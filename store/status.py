@@ -164,6 +164,17 @@ class ApplyResult:
     same: list[tuple[str, str]] = field(default_factory=list)  # cells left alone (skip_same)
 
 
+def _script_keys(org: str, user_id: str, event_id: str | None) -> list[str]:
+    """KEYS 1–5 of the apply and undo scripts: all the organisation's own (one hash slot)."""
+    return [
+        key(org, "status"),
+        key(org, "history"),
+        key(org, "history-seq"),
+        key(org, "undo", user_id),
+        key(org, "event", event_id or ""),
+    ]
+
+
 def apply_changes(
     r: redis.Redis,
     org: str,
@@ -202,13 +213,7 @@ def apply_changes(
         if change.note:
             cell["note"] = change.note[:500]
         args += [_field(change.measure, change.division), json.dumps(cell, ensure_ascii=False)]
-    keys = [
-        key(org, "status"),
-        key(org, "history"),
-        key(org, "history-seq"),
-        key(org, "undo", user_id),
-        key(org, "event", event_id or ""),
-    ]
+    keys = _script_keys(org, user_id, event_id)
     result = json.loads(r.eval(_APPLY, len(keys), *keys, *args))
     if not result["applied"]:
         return ApplyResult(False, {})
@@ -244,14 +249,7 @@ def undo_last(
     at: datetime | None = None,
 ) -> UndoResult:
     stamp = (at or datetime.now(UTC)).isoformat(timespec="seconds")
-    keys = [
-        key(org, "status"),
-        key(org, "history"),
-        key(org, "history-seq"),
-        key(org, "undo", user_id),
-        key(org, "event", event_id or ""),
-        key(org, "evidence"),
-    ]
+    keys = [*_script_keys(org, user_id, event_id), key(org, "evidence")]
     result = json.loads(
         r.eval(
             _UNDO, len(keys), *keys, str(EVENT_MARK_SECONDS), stamp, source[:2000], event_id or ""

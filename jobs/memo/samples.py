@@ -51,11 +51,15 @@ def approved_chain(plan: Plan, start: datetime) -> list[StepRecord]:
     ]
 
 
-def seed_input(
-    version: int = 1, chain: list[StepRecord] | None = None, final: bool = False
+def _dated(
+    plan: Plan,
+    version: int,
+    statuses: dict[str, str],
+    notes: dict[str, list[str]],
+    chain: list[StepRecord] | None = None,
+    final: bool = False,
 ) -> MemoInput:
-    plan = load_plan_file(str(SEED_PLAN))
-    statuses, notes = seed_statuses()
+    """A sample memo's input, dated as the seed memo is."""
     return MemoInput(
         plan=plan,
         memo_date=SEED_DATE,
@@ -65,6 +69,14 @@ def seed_input(
         chain=chain if chain is not None else blank_chain(plan),
         final=final,
     )
+
+
+def seed_input(
+    version: int = 1, chain: list[StepRecord] | None = None, final: bool = False
+) -> MemoInput:
+    plan = load_plan_file(str(SEED_PLAN))
+    statuses, notes = seed_statuses()
+    return _dated(plan, version, statuses, notes, chain, final)
 
 
 def large_plan(measures: int = 60, divisions: int = 12) -> Plan:
@@ -100,11 +112,4 @@ def large_input(measures: int = 60, divisions: int = 12, version: int = 1) -> Me
     cycle = (NOT_STARTED, IN_PROGRESS, DONE)
     statuses = {m.id: cycle[i % 3] for i, m in enumerate(plan.measures)}
     notes = {m.id: [sample_texts.EVIDENCE_NOTE] for i, m in enumerate(plan.measures) if i % 3 == 2}
-    return MemoInput(
-        plan=plan,
-        memo_date=SEED_DATE,
-        version=version,
-        measure_status=statuses,
-        notes=notes,
-        chain=blank_chain(plan),
-    )
+    return _dated(plan, version, statuses, notes)
