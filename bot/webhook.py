@@ -60,7 +60,9 @@ def _senders(events: list) -> list[str]:
         source = event.get("source") if isinstance(event, dict) else None
         user = source.get("userId") if isinstance(source, dict) else None
         if isinstance(user, str) and 0 < len(user) <= 64:
-            users.append(user)
+            # JSON may escape a lone UTF-16 surrogate, which Redis cannot take as a key: the
+            # pipeline reads such an id with U+FFFD in its place, and so does this
+            users.append(user.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
     return users
 
 
