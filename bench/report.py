@@ -482,6 +482,14 @@ mark), the same replies; `tests/test_foundation.py` and `tests/test_reporting.py
 - **In the worker** (`jobs.memo.warm_up`, called by `preload()`): the compiler and fonts, typst's caches for
   the template, the glyph tables and PDFium are loaded at start, then `gc.freeze()` keeps the ~0.5 M
   long-lived objects (mostly the Thai dictionary) out of every later garbage collection.
+- **What is left.** typst and the text layer take about the same (~0.07 s each for the seed memo on a quiet
+  core, in process; roughly double on this shared box); the text layer is pure Python over ~4,000 glyph
+  runs (half of them left untouched unparsed), so a larger plan costs in proportion (60 × 12: ~0.7 s).
+  `itabot compile`'s own start-up (redis-py imports `redis.asyncio`, hence `asyncio`) is most of what the
+  CLI adds around the job.
+- **Spread.** On this shared 2-core machine (other engineers' tests beside it, load average 2.5–4.5) five
+  `bench.run --memo` runs of the seed gave a net 0.444, 0.452, 0.557, 0.562 and 0.493 s: the bar is met
+  only narrowly here; the renderer alone, in process, on a quiet core takes ~0.155 s.
 
 ## What stands in the way of the bars not met
 
@@ -505,13 +513,6 @@ mark), the same replies; `tests/test_foundation.py` and `tests/test_reporting.py
   most text events (8 ms each, measured: 0.13 ms when cached), and the worker's rate roughly halves. A
   cache of ~1,000 plans (or one keyed by org and plan revision) fixes it; the web tier is flat (its cost per
   webhook does not depend on the organisation).
-- **Memo, seed under 0.5 s** (when the machine is busy). The job now takes ~0.2–0.3 s (see the split
-  in the memo section): typst ~0.1 s, the text layer ~0.1 s (jobs/memo/textlayer, pure Python over
-  ~4,000 glyph runs), page 1 ~0.03 s on its own thread beside it. The largest part left is outside the job:
-  `itabot compile` imports ~0.2 s more than `itabot --help` (`bot.files` → `store.versions` → `redis`,
-  which imports `redis.asyncio` and so `asyncio`; then `rq`), so the net time hovers around 0.5 s on a
-  loaded 2-core box. `bot/cli.py` could defer those imports to after the enqueue, or a lighter Redis
-  client import path could be used, for whoever owns it.
 - **Redis round trips in the worker** (the bar is about the web process, which makes 1): RQ's bookkeeping is
   ~10 of the ~16 per event; the event's own 6 could be 2.
 """

@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
 from core.texts import memo as memo_texts
@@ -313,6 +314,7 @@ _THAI_LETTER = re.compile(r"[\u0e01-\u0e2e]")
 _CLOSING = re.compile(r"^[)\]}.,:;!?\"'”’]+$")
 
 
+@lru_cache(maxsize=4096)  # the same headings and paragraphs, memo after memo
 def first_word(line: str) -> str:
     """The first word of a line of memo text, for the continuation word (คำต่อหน้า).
 
