@@ -15,6 +15,7 @@ from flask import Blueprint, Response, abort, request
 from linebot.v3.webhook import SignatureValidator
 
 from bot.services import services
+from core.json_text import without_lone_surrogates
 from core.values import SETUP_ORG, is_org_id
 from store.event_queues import enqueue_body
 from store.queues import retry_abandoned
@@ -60,9 +61,7 @@ def _senders(events: list) -> list[str]:
         source = event.get("source") if isinstance(event, dict) else None
         user = source.get("userId") if isinstance(source, dict) else None
         if isinstance(user, str) and 0 < len(user) <= 64:
-            # JSON may escape a lone UTF-16 surrogate, which Redis cannot take as a key: the
-            # pipeline reads such an id with U+FFFD in its place, and so does this
-            users.append(user.encode("utf-16", "surrogatepass").decode("utf-16", "replace"))
+            users.append(without_lone_surrogates(user))  # as the pipeline will read it
     return users
 
 

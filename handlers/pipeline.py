@@ -26,6 +26,7 @@ from collections.abc import Callable
 from typing import Any
 
 from core.config import Settings, load_settings
+from core.json_text import without_lone_surrogates
 from core.logs import current_event
 from handlers import dispatch, replies
 from handlers.context import Context
@@ -52,20 +53,6 @@ def _event_id(event: dict[str, Any]) -> str:
     return "h" + hashlib.sha256(json.dumps(event, sort_keys=True).encode()).hexdigest()[:32]
 
 
-def _without_lone_surrogates(value: Any) -> Any:
-    """JSON may escape a lone UTF-16 surrogate ("\\udc00"); such a str cannot be written to
-    Redis or sent to LINE. Replace it with U+FFFD, keeping every proper pair."""
-    if isinstance(value, str):
-        if any("\ud800" <= ch <= "\udfff" for ch in value):
-            return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        return value
-    if isinstance(value, list):
-        return [_without_lone_surrogates(item) for item in value]
-    if isinstance(value, dict):
-        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
-    return value
-
-
 def process_body(
     org: str,
     body: str,
@@ -76,7 +63,7 @@ def process_body(
     """Handle every event of one webhook body; returns how many were handled."""
     settings = settings or load_settings()
     try:
-        payload = _without_lone_surrogates(json.loads(body))
+        payload = without_lone_surrogates(json.loads(body))
     except (ValueError, RecursionError):
         return 0
     batch = payload.get("events") if isinstance(payload, dict) else None
