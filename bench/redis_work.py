@@ -1,17 +1,12 @@
-"""Redis work per status update, counted at the client: round trips and commands.
+"""The web process's Redis round trips per status update, counted at the client.
 
-    python -m bench.redis_work --users-json FILE   (env as for the web and the worker)
+    python -m bench.redis_work --users-json FILE   (env as for the web)
 
 Counts what redis-py sends from inside the product's own code: one `send_packed_command` is
 one round trip (a pipeline or MULTI/EXEC goes out in one), each packed command one command.
-
-* web: the real Flask app (`bot.app.create_app`) answers signed webhooks through its test
-  client, each one status update (text or tap);
-* worker: the product's worker class (`jobs.worker.ItabotWorker`) runs those jobs in burst
-  mode in this process; the job function's own share (the handlers and the store) is
-  counted apart from RQ's bookkeeping around it.
-
-The simulator must be running (the worker replies to it). Prints JSON.
+The real Flask app (`bot.app.create_app`) answers signed webhooks through its test client,
+each one status update (text or tap). The worker's side, and both processes' commands as
+Redis saw them, are bench/redis_cost.py's (the running processes). Prints JSON.
 """
 
 from __future__ import annotations
@@ -81,19 +76,12 @@ def main() -> int:
     args = parser.parse_args()
     _install()
 
-    import redis
-
     from bench import events
     from bench.world import SIGNING_KEY
     from bot.app import create_app
     from core.config import DEMO_CHANNEL_SECRET, load_settings
-    from jobs import webhook as webhook_job
-    from jobs import worker as product_worker
-    from store.event_queues import ALL_EVENT_QUEUES
-    from store.queues import ALL
 
     settings = load_settings()
-    product_worker.preload()
     with open(args.users_json, encoding="utf-8") as fh:
         people_ = [events.Person(u, o, d, own=own) for u, o, d, own in json.load(fh)]
     # reply tokens the simulator issued, so the reply succeeds as on LINE (no push fallback)
@@ -113,14 +101,10 @@ def main() -> int:
     )
     app = create_app(settings)
     client = app.test_client()
-    rb = redis.Redis.from_url(settings.redis_url)
 
-    # warm both paths once (plan cache, title index, connections), uncounted
+    # warm the path once (connections, the first drain job of the inbox queued), uncounted
     warm = mix.next()
     client.post(warm.path, data=warm.body, headers={"X-Line-Signature": warm.signature})
-    product_worker.ItabotWorker(list(ALL), connection=rb).work(
-        burst=True, with_scheduler=False, logging_level="WARNING"
-    )
 
     web_rt, web_cmds, web_names = [], [], []
     for _ in range(args.updates):
@@ -137,64 +121,14 @@ def main() -> int:
         web_cmds.append(cmds)
         web_names = names
 
-    job_rt: list[int] = []
-    job_cmds: list[int] = []
-    job_names: list = []
-    original = webhook_job.process_body
-
-    def counted_body(org: str, body: str) -> int:
-        outer = _state["phase"]
-        before_rt, before_cmds = _state["rt"][outer], _state["cmds"][outer]
-        before_names = len(_state["names"][outer])
-        result = original(org, body)
-        job_rt.append(_state["rt"][outer] - before_rt)
-        job_cmds.append(_state["cmds"][outer] - before_cmds)
-        job_names.append(_state["names"][outer][before_names:])
-        return result
-
-    # a worker's life without a job (register, one empty dequeue, teardown): subtracted below
-    idle = product_worker.ItabotWorker(list(ALL), connection=rb)
-    pending_jobs = {name: rb.lrange(f"rq:queue:{name}", 0, -1) for name in ALL_EVENT_QUEUES}
-    rb.delete(*(f"rq:queue:{name}" for name in ALL_EVENT_QUEUES))
-    idle_rt, idle_cmds, _ = _measure(
-        "idle", lambda: idle.work(burst=True, with_scheduler=False, logging_level="WARNING")
-    )
-    for name, jobs_of_queue in pending_jobs.items():
-        if jobs_of_queue:
-            rb.rpush(f"rq:queue:{name}", *jobs_of_queue)
-
-    webhook_job.process_body = counted_body
-    worker = product_worker.ItabotWorker(list(ALL), connection=rb)
-    worker._last_beat = 1e18  # steady state: the idle heartbeat is not due
-    rt_total, cmd_total, names_total = _measure(
-        "worker",
-        lambda: worker.work(
-            burst=True, with_scheduler=False, logging_level="WARNING", max_jobs=args.updates
-        ),
-    )
-    webhook_job.process_body = original
-    jobs = len(job_rt)
-    # the first and last rounds include the worker's start and end (register, teardown)
-    per_job_worker = (rt_total - idle_rt) / jobs if jobs else None
     out = {
         "updates": args.updates,
         "pushes_after_failed_reply": mix.unissued,
         "web": {
             "round_trips_median": statistics.median(web_rt),
+            "round_trips_max": max(web_rt),
             "commands_median": statistics.median(web_cmds),
             "example": web_names,
-        },
-        "worker_job_function": {
-            "round_trips_median": statistics.median(job_rt) if job_rt else None,
-            "round_trips_max": max(job_rt) if job_rt else None,
-            "commands_median": statistics.median(job_cmds) if job_cmds else None,
-            "example": job_names[len(job_names) // 2] if job_names else None,
-        },
-        "worker_total_per_job": {
-            "round_trips_mean": round(per_job_worker, 2) if per_job_worker else None,
-            "commands_mean": round((cmd_total - idle_cmds) / jobs, 2) if jobs else None,
-            "note": "includes RQ's bookkeeping (dequeue, job fetch, start, heartbeat, finish); "
-            "the worker's registration and teardown (an idle run) are subtracted",
         },
     }
     print(json.dumps(out, ensure_ascii=False))

@@ -70,10 +70,24 @@ def bars(r: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                 worst is not None and worst <= FEW_SECONDS * 1000,
             )
         )
-    rw = r.get("redis_work")
-    if rw:
-        web_rt = rw["web"]["round_trips_median"]
-        out.append(("≤ 2 Redis round trips per update (web process)", f"{web_rt:g}", web_rt <= 2))
+    c = r.get("cost")
+    if c:
+        burst = c["burst"]
+        cpu = burst["cpu_ms_per_update"]["worker"]
+        cmds = burst["product_commands_per_update"]
+        out.append(("worker CPU ≤ 3 ms per status update (a burst)", f"{cpu:g} ms", cpu <= 3))
+        out.append(
+            (
+                "≤ 20 Redis commands per status update, web + worker (a burst)",
+                f"{cmds:g}",
+                cmds <= 20,
+            )
+        )
+        web_rt = (c.get("web_round_trips") or {}).get("round_trips_median")
+        if web_rt is not None:
+            out.append(
+                ("≤ 2 Redis round trips per update (web process)", f"{web_rt:g}", web_rt <= 2)
+            )
     m = r.get("memo")
     if m:
         out.append(
@@ -86,6 +100,14 @@ def bars(r: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
                 "scale flat from 10 to 1,000 organisations (≥ 90%)",
                 f"{100 * s['ratio_1000_vs_10']:.0f}%",
                 s["ratio_1000_vs_10"] >= 0.9,
+            )
+        )
+    if s and s.get("cpu_ratio_10_vs_1000"):
+        out.append(
+            (
+                "worker CPU per update at 1,000 organisations within 90% of 10 (10's ÷ 1,000's ≥ 90%)",
+                f"{100 * s['cpu_ratio_10_vs_1000']:.0f}%",
+                s["cpu_ratio_10_vs_1000"] >= 0.9,
             )
         )
     if "wall_s" in r:
@@ -216,34 +238,59 @@ def render(r: dict[str, Any]) -> str:  # one page, top to bottom
         )
         add("")
 
-    rw = r.get("redis_work")
-    if rw:
-        add("## Redis work per status update")
+    c = r.get("cost")
+    if c:
+        add("## Cost per status update: the running worker's CPU and Redis commands")
         add("")
-        add(
-            "Counted at the client inside the product's code (bench/redis_work.py): one `send_packed_command` is one round trip, "
-            "so a pipeline or MULTI/EXEC counts once; commands include MULTI/EXEC."
+        when = (
+            f" Measured on {c['measured']} by `python -m bench.run --only cost`."
+            if c.get("alone")
+            else ""
         )
-        add("")
-        add("| process | round trips | commands | design minimum |")
-        add("|---|---|---|---|")
         add(
-            f"| web (webhook → RQ job) | {rw['web']['round_trips_median']:g} | {rw['web']['commands_median']:g} | 1 round trip, 1 command (LPUSH) |"
-        )
-        j = rw["worker_job_function"]
-        add(
-            f"| worker, the event itself (handlers + store) | {j['round_trips_median']:g} (max {j['round_trips_max']}) | {j['commands_median']:g} | 2: one read (person, pending, matrix), one write (the Lua script, which also deduplicates) |"
-        )
-        tot = rw["worker_total_per_job"]
-        add(
-            f"| worker, whole job with RQ's bookkeeping | {tot['round_trips_mean']:g} | {tot['commands_mean']:g} | 3 + RQ's start/finish |"
+            "Status updates (typed reports and button taps, half each) through the running web "
+            "(gunicorn, Procfile) and worker (`itabot worker`), every one answered at the "
+            "simulator. CPU: the worker's process group (its reply threads and RQ's scheduler "
+            "included), from /proc, from the first request to the last answer, idle moments "
+            "included. Commands: every command Redis ran for a process, from `redis-cli "
+            "monitor`, told apart by the client's socket (bench/redis_cost.py); a Lua script "
+            "is one command from the client, the commands it runs inside Redis are counted "
+            'apart ("inside scripts").' + when
         )
         add("")
         add(
-            f"Web, one update: `{' | '.join(' '.join(x) for x in rw['web']['example'])}`. "
-            f"Worker, one update: `{' | '.join(' '.join(x) for x in (j['example'] or []))}`."
+            "| load | updates | worker CPU per update | web commands | worker commands | web + worker | inside scripts | end to end | checks |"
         )
+        add("|---|---|---|---|---|---|---|---|---|")
+        for name, label in (
+            ("burst", "burst, 16 connections closed loop"),
+            ("paced", f"paced, {c['rate']:g} req/s"),
+        ):
+            x = c.get(name)
+            if not x:
+                continue
+            per = x["commands_per_update"]
+            e = x["end_to_end"]
+            add(
+                f"| {label} | {x['updates']:,} | **{x['cpu_ms_per_update']['worker']:g} ms** | {per.get('web', 0):g} | {per.get('worker', 0):g} | **{x['product_commands_per_update']:g}** | {x['lua_commands_per_update']:g} | {e['events_rate_end_to_end']} updates/s | {'pass' if e['ok'] else 'FAIL'} |"
+            )
         add("")
+        burst = c.get("burst")
+        if burst:
+            n = burst["updates"]
+            for part in ("worker", "web"):
+                counted = list(burst[f"{part}_commands"].items())[:12]
+                top = ", ".join(f"{k} {v / n:.2f}" for k, v in counted)
+                add(f"Burst, {part} commands per update: {top}.")
+                add("")
+        rt = c.get("web_round_trips")
+        if rt:
+            add(
+                f"The web process, counted at its client (bench/redis_work.py): {rt['round_trips_median']:g} round trips per update "
+                f"(max {rt['round_trips_max']}), {rt['commands_median']:g} commands: "
+                f"`{' | '.join(' '.join(x) for x in rt['example'])}`."
+            )
+            add("")
 
     m_ = r.get("memo")
     if m_:
@@ -313,13 +360,19 @@ def render(r: dict[str, Any]) -> str:  # one page, top to bottom
         )
         add("")
         add(
-            "| organisations loaded | orgs with events | web req/s | updates/s end to end | checks |"
+            "| organisations loaded | orgs with events | web req/s | updates/s end to end | worker CPU per update | Redis commands per update (web + worker) | checks |"
         )
-        add("|---|---|---|---|---|")
-        for key in ("10", "1000"):
-            x = s[key]
+        add("|---|---|---|---|---|---|---|")
+        for key in ("10", "100", "1000"):
+            x = s.get(key)
+            if not x:
+                continue
+            cost = x.get("cost") or {}
+            cpu = (cost.get("cpu_ms_per_update") or {}).get("worker")
+            cmds = cost.get("product_commands_per_update")
             add(
-                f"| {x['organisations']:,} | {x['orgs_with_events']} | {x['web']['rps_200']:,.0f} | **{x['updates_per_s']}** | {'pass' if x['end_to_end']['ok'] else 'FAIL'} |"
+                f"| {x['organisations']:,} | {x['orgs_with_events']} | {x['web']['rps_200']:,.0f} | **{x['updates_per_s']}** | "
+                f"{'–' if cpu is None else f'{cpu:g} ms'} | {'–' if cmds is None else f'{cmds:g}'} | {'pass' if x['end_to_end']['ok'] else 'FAIL'} |"
             )
         add("")
         add(
@@ -333,7 +386,7 @@ def render(r: dict[str, Any]) -> str:  # one page, top to bottom
         add("## Profile of the hottest path")
         add("")
         add(
-            f"The worker handling {p['jobs']} queued events in burst mode under pyinstrument: {p['jobs_per_s']} events/s "
+            f"The worker handling {p.get('bodies', p.get('jobs'))} queued events in burst mode under pyinstrument: {p.get('bodies_per_s', p.get('jobs_per_s'))} events/s "
             f"(profiler on). Full tree: `{p['file']}`."
         )
         add("")

@@ -26,10 +26,12 @@ from typing import Any
 
 from bench import events, memo_cli, procs, report
 from bench import webhook_bench as wb
+from bench.redis_cost import Monitor, per_update
 from bench.world import SEED_PLAN, World, save_plans, seed_plan
 from store import plans
 
 HERE = Path(__file__).resolve().parent
+SCALES = (10, 100, 1000)  # organisations loaded
 SEED_ORG = "naphu"
 STAFF_PER_DIVISION = 40
 ADMINS = 4
@@ -230,24 +232,56 @@ class Bench:
         self.results["line_latency"] = {"latency_ms": ms, "events": count, "end_to_end": check}
         wb.reset_between(w, SEED_ORG)
 
-    # -- Redis work per update ------------------------------------------------------------------
-    def redis_work(self) -> None:
+    # -- cost per update: the running worker's CPU and the Redis commands of web and worker ----
+    def cost(self, count: int = 3000, rate: float = 100.0) -> None:
+        """Worker CPU and Redis commands per status update as the running processes spend them
+        (bench/redis_cost.py): a burst (closed loop, 16 connections) and a paced load."""
         w = self.world
-        self.log("Redis round trips and commands per status update")
+        count = 800 if self.quick else count
+        paced_seconds = 5 if self.quick else 10
+        staff = [p for p in self.people if p.division]
+        updates = {"text": 0.5, "tap": 0.5}
+        runs = (
+            ("burst", count, lambda mix: wb.closed(w.web_port, mix, 16, 120, count=count)),
+            (
+                "paced",
+                int(rate * paced_seconds),
+                lambda mix: wb.open_(w.web_port, mix, rate, paced_seconds),
+            ),
+        )
+        out: dict[str, Any] = {"rate": rate}
+        for seed, (name, n, load) in enumerate(runs, start=20):
+            self.log(f"cost per update, {name}: {n} status updates")
+            mix = w.mix(staff, w.sim_tokens(staff, n, mix=updates), seed, mix=updates)
+            with Monitor(procs.BENCH_REDIS_URL, w.groups()) as monitor:
+                res, sent = load(mix)
+                check = wb.end_to_end(w, res, sent, SEED_ORG, 240, mix)
+            out[name] = per_update(monitor.counts(), check["answered"]) | {
+                "web": res.summary(),
+                "end_to_end": check,
+            }
+            x = out[name]
+            self.log(
+                f"  worker {x['cpu_ms_per_update']['worker']} ms CPU, "
+                f"{x['product_commands_per_update']} commands per update, ok={check['ok']}"
+            )
+            wb.reset_between(w, SEED_ORG)
+        # the web's round trips, counted at its client (a count MONITOR cannot give)
         users = HERE.parent / "memos" / "bench-logs" / "users.json"
         users.parent.mkdir(parents=True, exist_ok=True)
-        staff = [p for p in self.people if p.division][:50]
         users.write_text(
-            json.dumps([[p.user_id, p.org, p.division, p.own] for p in staff]), encoding="utf-8"
+            json.dumps([[p.user_id, p.org, p.division, p.own] for p in staff[:50]]),
+            encoding="utf-8",
         )
-        w.stop_worker()  # the probe runs the worker class itself
+        w.stop_worker()  # the bodies wait in the inbox, counted web-side only
         try:
-            self.results["redis_work"] = run_module(
+            out["web_round_trips"] = run_module(
                 "bench.redis_work", "--users-json", str(users), "--simulator", w.sim_url, env=w.env
-            )
+            )["web"]
         finally:
+            wb.reset_between(w, SEED_ORG)
             w.start_worker()
-        wb.reset_between(w, SEED_ORG)
+        self.results["cost"] = out
 
     # -- the hottest path, profiled ---------------------------------------------------------------
     def profile(self, count: int = 600) -> None:
@@ -273,7 +307,7 @@ class Bench:
         m = self.results["memo"]
         self.log(f"  seed {m['seed']['net_s']} s, 60x12 {m['60x12']['net_s']} s")
 
-    # -- scale: 10 vs 1,000 organisations --------------------------------------------------------
+    # -- scale: 10, 100 and 1,000 organisations --------------------------------------------------
     def scale(self, count: int = 1500) -> None:
         w = self.world
         count = 600 if self.quick else count
@@ -283,7 +317,7 @@ class Bench:
         out: dict[str, Any] = {"web_processes": 1, "workers": 1, "events": count}
         staff: list[events.Person] = []
         loaded: list[str] = []
-        for total in (10, 1000):
+        for total in SCALES:
             new = [f"org-{i:04d}" for i in range(len(loaded), total)]
             t = time.monotonic()
             save_plans(w.r, base, new)
@@ -301,11 +335,13 @@ class Bench:
             tokens = w.sim_tokens(picks, count, mix={"text": 0.5, "tap": 0.5})
             mix = w.mix(picks, tokens, total, mix={"text": 0.5, "tap": 0.5})
             c0 = w.cpu()
-            res, sent = wb.closed(w.web_port, mix, 16, 60, count=count)
-            orgs = sorted({req_org(q) for _, q in sent})
-            check = wb.end_to_end(w, res, sent, SEED_ORG, 240, mix, orgs=orgs)
+            with Monitor(procs.BENCH_REDIS_URL, w.groups()) as monitor:
+                res, sent = wb.closed(w.web_port, mix, 16, 60, count=count)
+                orgs = sorted({req_org(q) for _, q in sent})
+                check = wb.end_to_end(w, res, sent, SEED_ORG, 240, mix, orgs=orgs)
             c1 = w.cpu()
             web = res.summary()
+            cost = per_update(monitor.counts(), check["answered"])
             out[str(total)] = {
                 "organisations": total,
                 "orgs_with_events": len(orgs),
@@ -314,16 +350,21 @@ class Bench:
                 "end_to_end": check,
                 "updates_per_s": check["events_rate_end_to_end"],
                 "cpu_to_last_reply": cpu_delta(c0, c1, check["answered"]),
+                "cost": cost,
             }
             self.log(
-                f"  {total} orgs: web {web['rps_200']} req/s, end to end {check['events_rate_end_to_end']} updates/s, ok={check['ok']}"
+                f"  {total} orgs: web {web['rps_200']} req/s, end to end {check['events_rate_end_to_end']} updates/s, "
+                f"worker {cost['cpu_ms_per_update'].get('worker')} ms and {cost['product_commands_per_update']} commands per update, ok={check['ok']}"
             )
             wb.reset_between(w, *orgs)
-        a, b = out["10"]["updates_per_s"], out["1000"]["updates_per_s"]
+        first, last = out[str(SCALES[0])], out[str(SCALES[-1])]
+        a, b = first["updates_per_s"], last["updates_per_s"]
         out["ratio_1000_vs_10"] = round(b / a, 3) if a and b else None
-        out["web_ratio_1000_vs_10"] = round(
-            out["1000"]["web"]["rps_200"] / out["10"]["web"]["rps_200"], 3
-        )
+        out["web_ratio_1000_vs_10"] = round(last["web"]["rps_200"] / first["web"]["rps_200"], 3)
+        cpu_a = first["cost"]["cpu_ms_per_update"].get("worker")
+        cpu_b = last["cost"]["cpu_ms_per_update"].get("worker")
+        # CPU per update the other way round: the 1,000's within 90% means at most 1/0.9 of it
+        out["cpu_ratio_10_vs_1000"] = round(cpu_a / cpu_b, 3) if cpu_a and cpu_b else None
         self.results["scale"] = out
         w.restart_web(workers=None)
 
@@ -344,7 +385,7 @@ class Bench:
             self.throughput()
             self.open_loop()
             self.line_latency()
-            self.redis_work()
+            self.cost()
             self.profile()
             self.memo()
             self.scale()
@@ -383,6 +424,23 @@ class Bench:
         self.log("memo done: bench/RESULTS.md (memo section), bench/results.json")
         return 0
 
+    def run_part(self, part: str) -> int:
+        """One part (`cost`, `scale`) after the usual set-up, merged into the last full run's
+        results like the memo part."""
+        previous = HERE / "results.json"
+        results = json.loads(previous.read_text(encoding="utf-8")) if previous.exists() else {}
+        try:
+            self.setup()
+            getattr(self, part)()
+        finally:
+            self.world.stop()
+        results[part] = self.results[part] | {"measured": self.results["started"], "alone": True}
+        previous.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+        if "machine" in results:
+            report.write(results, HERE / "RESULTS.md")
+        self.log(f"{part} done: bench/RESULTS.md, bench/results.json")
+        return 0
+
 
 def run_module(*args: str, env: dict[str, str] | None = None) -> dict[str, Any]:
     """Run `python -m MODULE ARGS` (a bench part in its own process); its last stdout line is JSON."""
@@ -413,10 +471,17 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="only the memo compile; its section of RESULTS.md is written anew, the rest kept",
     )
+    parser.add_argument(
+        "--only",
+        choices=("cost", "scale"),
+        help="only this part (after the usual set-up); its section is written anew, the rest kept",
+    )
     args = parser.parse_args(argv)
     os.environ.setdefault("PYTHAINLP_READ_ONLY", "1")
     bench = Bench(args.quick)
-    return bench.run_memo() if args.memo else bench.run()
+    if args.memo:
+        return bench.run_memo()
+    return bench.run_part(args.only) if args.only else bench.run()
 
 
 if __name__ == "__main__":

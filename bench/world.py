@@ -20,7 +20,7 @@ from core.config import DEMO_CHANNEL_SECRET
 from store import plans
 from store import status as status_store
 from store.db import GLOBAL_DEFAULT_ORG, key
-from store.event_queues import ALL_EVENT_QUEUES
+from store.event_queues import ALL_EVENT_QUEUES, inbox_key
 from store.plan_schema import Plan, load_plan_file
 from store.queues import ALL
 
@@ -101,6 +101,11 @@ class World:
             if proc is not None:
                 proc.stop()
 
+    def groups(self) -> dict[str, int]:
+        """The process group of each running part (bench/redis_cost.py tells them apart)."""
+        parts = (("web", self.web), ("worker", self.worker), ("simulator", self.sim))
+        return {name: proc.pid for name, proc in parts if proc is not None and proc.alive()}
+
     def cpu(self) -> dict[str, float]:
         """CPU seconds used so far by each part (the load generator is this process)."""
         out = {"load_generator": time.process_time()}
@@ -177,11 +182,13 @@ def wait_worker_ready(r: redis.Redis, proc: procs.Proc, timeout: float = 60.0) -
 
 
 def queue_empty(r: redis.Redis) -> bool:
-    """Nothing queued and nothing running on the events and delivery queues."""
+    """Nothing waiting in the webhook inboxes, nothing queued and nothing running on the events
+    and delivery queues."""
     pipe = r.pipeline()
     for name in (*ALL_EVENT_QUEUES, "delivery"):
         pipe.llen(f"rq:queue:{name}")
         pipe.zcard(f"rq:wip:{name}")
+        pipe.llen(inbox_key(name))
     return not any(pipe.execute())
 
 
@@ -365,6 +372,7 @@ def clear_rq(r: redis.Redis) -> None:
         "rq:failed:*",
         "rq:queue:*",
         "rq:wip:*",
+        "itabot:inbox*",
     ):
         batch += list(r.scan_iter(pattern, count=5000))
     for start in range(0, len(batch), 1000):

@@ -1,7 +1,8 @@
 """The LINE webhook (`POST /callback[/<org>]`) and the health check (`GET /healthz`).
 
-The webhook does the least that loses nothing: verify the signature, store the body as an
-RQ job, answer 200. Handling (and replying) happens in the worker.
+The webhook does the least that loses nothing: verify the signature, append the body to its
+organisation's inbox (store/event_queues.py), answer 200. Handling (and replying) happens in
+the worker.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from flask import Blueprint, Response, abort, request
 from linebot.v3.webhook import SignatureValidator
 
 from bot.services import services
-from core.json_text import without_lone_surrogates
 from core.values import SETUP_ORG, is_org_id
 from store.event_queues import enqueue_body
 from store.queues import retry_abandoned
@@ -32,37 +32,26 @@ def _validator(channel_secret: str) -> SignatureValidator:
     return SignatureValidator(channel_secret)
 
 
-def _events_payload(raw: bytes, secret: str) -> tuple[str | None, Response | None, list[str]]:
+def _events_payload(raw: bytes, secret: str) -> tuple[str | None, Response | None]:
     """The body verified with the channel's secret, as text, or the refusal to answer
-    (nothing is stored then), and the senders of its events."""
+    (nothing is stored then)."""
     signature = request.headers.get("X-Line-Signature", "")
     try:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:
-        return None, Response("bad body", 400), []
+        return None, Response("bad body", 400)
     if not signature or not _validator(secret).validate(body, signature):
         log.warning("webhook refused: bad signature")
-        return None, Response("bad signature", 400), []
+        return None, Response("bad signature", 400)
     try:
         payload = json.loads(body)
     except (ValueError, RecursionError):  # RecursionError: absurdly nested JSON
-        return None, Response("bad json", 400), []
+        return None, Response("bad json", 400)
     if not isinstance(payload, dict) or not isinstance(payload.get("events", []), list):
-        return None, Response("bad payload", 400), []
+        return None, Response("bad payload", 400)
     if not payload.get("events"):
-        return None, Response("OK", 200), []  # LINE's "Verify" button sends no events
-    return body, None, _senders(payload["events"])
-
-
-def _senders(events: list) -> list[str]:
-    """The users whose events the body carries, in order."""
-    users = []
-    for event in events:
-        source = event.get("source") if isinstance(event, dict) else None
-        user = source.get("userId") if isinstance(source, dict) else None
-        if isinstance(user, str) and 0 < len(user) <= 64:
-            users.append(without_lone_surrogates(user))  # as the pipeline will read it
-    return users
+        return None, Response("OK", 200)  # LINE's "Verify" button sends no events
+    return body, None
 
 
 @bp.post("/callback")
@@ -80,15 +69,15 @@ def callback(org: str | None = None) -> Response:
         return Response("storage unavailable", 503)
     if secret is None:  # an organisation nobody registered: its body is not even read
         return Response("unknown organisation", 404)
-    body, answer, senders = _events_payload(request.get_data(cache=False), secret)
+    body, answer = _events_payload(request.get_data(cache=False), secret)
     if body is None:
         assert answer is not None
         return answer
     try:
         # Before any plan is loaded the events still count: handlers/first_contact.py
         target = target or SETUP_ORG
-        # On the organisation's shard, after each sender's unfinished events (store/event_queues)
-        enqueue_body(shared.events.connection, target, body, senders, retry_abandoned())
+        # In the organisation's inbox, drained in order by one job at a time (store/event_queues)
+        enqueue_body(shared.events.connection, target, body, retry_abandoned())
     except redis.RedisError as exc:
         # Not stored: answer non-200 so LINE redelivers the events.
         log.error("webhook not stored, Redis unavailable: %s", exc)

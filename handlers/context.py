@@ -31,11 +31,15 @@ class Context:
     user_id: str
     event_id: str
     person: Person | None
+    # what the bot had asked this person, as it stood when the event came (store/events.py)
+    pending: dict[str, Any] | None = None
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
     display_name: Callable[[], str] = lambda: ""
     # starts LINE's loading animation in this chat (set by the pipeline; one-on-one chats only)
     start_loading: Callable[[], None] = lambda: None
     loading_shown: bool = False
+    # the store marked the event handled itself (store/status.py's scripts do, atomically)
+    event_marked: bool = False
     replies: list[dict[str, Any]] = field(default_factory=list)
     # queued for delivery after the event is handled
     pushes: list[Delivery] = field(default_factory=list)

@@ -29,7 +29,6 @@ from core.values import PostbackKind
 from handlers import evidence, first_contact, join, overview, postback, report, review, web_login
 from handlers.context import Context
 from line import messages as m
-from store import events
 
 log = logging.getLogger("itabot.dispatch")
 
@@ -122,7 +121,7 @@ def on_text(ctx: Context, raw: str) -> None:
     text = _words(raw[:MAX_TEXT])
     if not text or _run_command(ctx, text, OPEN_COMMANDS) or not _registered(ctx):
         return
-    pending = events.get_pending(ctx.r, ctx.org, ctx.user_id)
+    pending = ctx.pending
     waiting = CONVERSATIONS.get(pending.get("kind")) if pending else None
     if waiting is not None:
         waiting(ctx, pending, text)

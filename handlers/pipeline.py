@@ -25,14 +25,14 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
+from core import json_text
 from core.config import Settings, load_settings
-from core.json_text import without_lone_surrogates
 from core.logs import current_event
 from handlers import dispatch, replies
 from handlers.context import Context
 from handlers.replies import LineReplies
 from line.client import LineClient
-from store import channels, people, plans
+from store import event_start
 from store import events as event_store
 from store.db import store_client
 
@@ -63,7 +63,7 @@ def process_body(
     """Handle every event of one webhook body; returns how many were handled."""
     settings = settings or load_settings()
     try:
-        payload = without_lone_surrogates(json.loads(body))
+        payload = json_text.loads(body)
     except (ValueError, RecursionError):
         return 0
     batch = payload.get("events") if isinstance(payload, dict) else None
@@ -92,24 +92,27 @@ def process_event(
                 extra={"details": {"type": str(event.get("type"))[:40]}},
             )
             return False
-        if event_store.event_done(r, org, event_id):
+        start = event_start.read(settings, r, org, event_id, user_id)  # one round trip
+        if start.done:
             log.info("redelivered event skipped", extra={"org": org})
             return False
-        client = line(settings, channels.token_for(settings, r, org))
+        client = line(settings, start.token)
         ctx = Context(
             settings=settings,
             r=r,
             org=org,
-            plan=plans.get_plan(r, org),
+            plan=start.plan,
             user_id=user_id,
             event_id=event_id,
-            person=people.get_person(r, org, user_id),
+            person=start.person,
+            pending=start.pending,
             display_name=lambda: client.profile_name(user_id),
             start_loading=lambda: source.get("type") == "user" and client.show_loading(user_id),
         )
         dispatch.handle(ctx, event)
         replies.send(ctx, client, event.get("replyToken"))
-        event_store.mark_event(r, org, event_id)
+        if not ctx.event_marked:  # a status change's script marks its event as it applies it
+            event_store.mark_event(r, org, event_id)
         return True
     finally:
         current_event.reset(token)

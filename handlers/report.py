@@ -173,6 +173,7 @@ def apply(ctx: Context, updates: list[tuple[str, str]], note: str | None, *, sou
             at=ctx.now,
             skip_same=True,
         )
+        ctx.event_marked = True  # applied or a redelivery: either way the script marked it
         if not result.applied:
             return  # this event was applied before: LINE redelivered it; say nothing twice
         applied = [c for c in changes if (c.measure, c.division) not in result.same]
@@ -239,6 +240,7 @@ def undo(ctx: Context, source: str) -> None:
     result = status_store.undo_last(
         ctx.r, ctx.org, ctx.user_id, source=source, event_id=ctx.event_id, at=ctx.now
     )
+    ctx.event_marked = True  # the script marked the event, whatever it found
     if result.duplicate:
         return
     if not result.applied:

@@ -1,14 +1,56 @@
-"""The webhook job: the web process queues a LINE webhook body, the worker runs this.
+"""The webhook jobs: the web process appends LINE webhook bodies to their organisation's inbox
+(store/event_queues.py), and the worker drains an inbox with `drain`; the work on each body is
+the event pipeline's (handlers/pipeline.py).
 
-The job's name, "jobs.webhook.process_body", is what bot/app.py queues; the work is the
-event pipeline's (handlers/pipeline.py).
+`process_body` is a job of its own for a body set aside after it raised (and for jobs queued by
+a version from before the inboxes).
 """
 
 from __future__ import annotations
 
+import logging
+import time
+
+import redis
+from rq import get_current_job
+
+from core.config import load_settings
 from handlers import pipeline
+from store import event_queues, queues
+
+log = logging.getLogger("itabot.webhook")
 
 
 def process_body(org: str, body: str) -> int:
     """Handle every event of one webhook body; returns how many were handled."""
     return pipeline.process_body(org, body)
+
+
+def drain(shard: str) -> int:
+    """Handle the shard's inbox, oldest body first, for one slice; returns how many events were
+    handled. What is left goes to a successor job at the back of the queue."""
+    job = get_current_job()
+    assert job is not None, "drain runs as an RQ job"
+    connection, retry = job.connection, queues.retry_abandoned()
+    settings = load_settings()  # once a slice, not once a body
+    deadline = time.monotonic() + event_queues.SLICE_SECONDS
+    handled_events = read = 0
+    while True:
+        batch = event_queues.take(connection, shard, job.id, read)
+        if batch is None:
+            return handled_events  # another job owns the inbox now (this one was replaced)
+        read = 0
+        for org, body in batch:
+            try:
+                handled_events += pipeline.process_body(org, body, settings=settings)
+            except (redis.ConnectionError, redis.TimeoutError):
+                raise  # Redis away: the job's retry starts again from this body
+            except Exception:
+                # One broken body does not hold up the others: it is tried again on its own.
+                job_id = event_queues.set_aside(connection, org, body, retry)
+                log.exception("webhook body set aside", extra={"org": org, "job": job_id})
+            read += 1
+        if not batch or time.monotonic() >= deadline:
+            break
+    event_queues.hand_over(connection, shard, job.id, read, retry)
+    return handled_events

@@ -13,7 +13,8 @@ from a few threads (handlers/replies.py), so the next event does not wait for LI
 the last one.
 
 The worker is extended by overriding methods of RQ's worker (heartbeat, set_state,
-execute_job, perform_job, get_heartbeat_ttl, dequeue_timeout, request_stop, teardown) and by
+execute_job, perform_job, get_heartbeat_ttl, dequeue_timeout, request_stop, teardown,
+run_maintenance_tasks) and by
 calling maintain_heartbeats and handle_job_failure. They carry no underscore, but their
 signatures and the order RQ calls them in are not a documented interface: hence rq==2.12.0
 pinned in pyproject.toml.
@@ -40,7 +41,8 @@ from core.texts import chat as chat_texts  # noqa: E402
 from core.values import DONE  # noqa: E402
 from handlers import replies  # noqa: E402
 from jobs import worker_logs  # noqa: E402
-from store.queues import ALL  # noqa: E402
+from store import event_queues  # noqa: E402
+from store.queues import ALL, retry_abandoned  # noqa: E402
 
 HEARTBEAT_EVERY = 1.0  # seconds between the worker's own idle heartbeats (its key lives 480 s)
 JOB_HEARTBEAT_EVERY = 5.0  # seconds between heartbeats of a running in-process job
@@ -123,6 +125,12 @@ class ItabotWorker(SimpleWorker):
 
     def get_heartbeat_ttl(self, job: Job) -> int:
         return JOB_HEARTBEAT_TTL
+
+    def run_maintenance_tasks(self) -> None:
+        super().run_maintenance_tasks()
+        # An inbox whose drain job is gone for good (store/event_queues.py) gets a new one.
+        for shard in event_queues.revive(self.connection, retry_abandoned()):
+            self.log.warning("webhook inbox %s had no drain job; one is queued", shard)
 
 
 def preload() -> None:

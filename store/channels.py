@@ -9,6 +9,7 @@ core.logs so it is scrubbed from any log record that might carry it.
 
 from __future__ import annotations
 
+import functools
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -34,8 +35,11 @@ class Channel:
         return "Channel(secret=***, token=***)"
 
 
-def _channel_key(org: str) -> str:
+def channel_key(org: str) -> str:
     return key(org, "channel")
+
+
+FIELDS = (SECRET_FIELD, TOKEN_FIELD)  # what channel_key holds, as `token_from` reads it
 
 
 def _require_key(master_key: str | None) -> str:
@@ -57,7 +61,7 @@ def save_channel(r: redis.Redis, org: str, secret: str, token: str, key: str | N
     # first, and it is what readers of the credentials read.
     pipe = r.pipeline(transaction=False)
     pipe.hset(
-        _channel_key(org),
+        channel_key(org),
         mapping={
             SECRET_FIELD: crypto.encrypt(master, secret),
             TOKEN_FIELD: crypto.encrypt(master, token),
@@ -71,7 +75,7 @@ def save_channel(r: redis.Redis, org: str, secret: str, token: str, key: str | N
 def channel(r: redis.Redis, org: str, key: str | None) -> Channel | None:
     """The organisation's stored channel, decrypted; None when it has none. Raises
     ConfigError without a master key (never falls back to the environment's channel)."""
-    stored = r.hmget(_channel_key(org), SECRET_FIELD, TOKEN_FIELD)
+    stored = r.hmget(channel_key(org), SECRET_FIELD, TOKEN_FIELD)
     return _open(stored, key)
 
 
@@ -79,11 +83,21 @@ def _open(stored: list[str | None], key: str | None) -> Channel | None:
     secret, token = stored
     if not secret or not token:
         return None
-    master = _require_key(key)
+    return _decrypted(secret, token, _require_key(key))
+
+
+@functools.lru_cache(maxsize=1024)  # the channels in recent use: decrypted once, not per event
+def _decrypted(secret: str, token: str, master: str) -> Channel:
     found = Channel(crypto.decrypt(master, secret), crypto.decrypt(master, token))
     logs.register_secret(found.secret)
     logs.register_secret(found.token)
     return found
+
+
+def token_from(settings: Settings, stored: list[str | None]) -> str:
+    """The access token (as token_for) from the FIELDS of channel_key, read by the caller."""
+    found = _open(stored, settings.master_key)
+    return found.token if found is not None else settings.access_token
 
 
 def webhook_secret(settings: Settings, r: redis.Redis, org: str | None) -> str | None:
@@ -93,7 +107,7 @@ def webhook_secret(settings: Settings, r: redis.Redis, org: str | None) -> str |
     if org is None:
         return settings.channel_secret
     with r.pipeline(transaction=False) as pipe:
-        pipe.hmget(_channel_key(org), SECRET_FIELD, TOKEN_FIELD)
+        pipe.hmget(channel_key(org), SECRET_FIELD, TOKEN_FIELD)
         pipe.sismember(GLOBAL_ORGS, org)
         stored, planned = pipe.execute()
     found = _open(stored, settings.master_key)
@@ -135,7 +149,7 @@ def check_master_key(settings: Settings, r: redis.Redis) -> None:
         crypto.check_key(settings.master_key)
     try:
         orgs = orgs_with_channels(r)
-        sample = r.hmget(_channel_key(orgs[0]), SECRET_FIELD, TOKEN_FIELD) if orgs else None
+        sample = r.hmget(channel_key(orgs[0]), SECRET_FIELD, TOKEN_FIELD) if orgs else None
     except redis.RedisError as exc:
         log.warning("stored channels not checked, Redis unavailable: %s", exc)
         return
@@ -157,6 +171,6 @@ def check_master_key(settings: Settings, r: redis.Redis) -> None:
 
 def delete_channel(r: redis.Redis, org: str) -> None:
     pipe = r.pipeline(transaction=False)  # two slots: the org's key and the global set
-    pipe.delete(_channel_key(org))
+    pipe.delete(channel_key(org))
     pipe.srem(GLOBAL_CHANNELS, org)
     pipe.execute()

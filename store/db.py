@@ -132,6 +132,18 @@ def connect_cluster(url: str, binary: bool = False) -> RedisCluster:
         )
 
 
+_scripts: dict[str, Any] = {}
+
+
+def run_script(r: Any, source: str, keys: list[Any], args: list[Any]) -> Any:
+    """Run a Lua script by its SHA (EVALSHA): the source travels once per server, not once per
+    call; redis-py loads it again when a server does not know it (restarted, flushed)."""
+    script = _scripts.get(source)
+    if script is None:
+        script = _scripts[source] = r.register_script(source)
+    return script(keys=keys, args=args, client=r)
+
+
 def store_client(settings: Settings) -> redis.Redis:
     """The text client of the store: the cluster with REDIS_CLUSTER=1, else REDIS_URL."""
     if settings.redis_cluster:

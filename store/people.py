@@ -217,8 +217,12 @@ def redeem_invite(
     return Redeemed(True, "", result["kind"], result["target"], result.get("replaced") or None)
 
 
+def people_key(org: str) -> str:
+    return key(org, "people")
+
+
 def get_person(r: redis.Redis, org: str, user_id: str) -> Person | None:
-    raw = r.hget(key(org, "people"), user_id)
+    raw = r.hget(people_key(org), user_id)
     return Person.from_json(user_id, raw) if raw else None
 
 

@@ -59,7 +59,16 @@ def get_plan(r: redis.Redis, org: str) -> Plan | None:
     Each call asks Redis for the plan's revision (one small GET) so a newly loaded plan is
     seen at once by every process, forked work horses included.
     """
-    revision = r.get(key(org, "plan-rev"))
+    return plan_at(r, org, r.get(revision_key(org)))
+
+
+def revision_key(org: str) -> str:
+    return key(org, "plan-rev")
+
+
+def plan_at(r: redis.Redis, org: str, revision: str | None) -> Plan | None:
+    """The org's plan of this revision (just read from `revision_key`): from the process's
+    cache, or read and parsed once."""
     if revision is None:
         return None
     with _cache_lock:

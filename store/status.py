@@ -18,7 +18,7 @@ from typing import Any
 import redis
 
 from core.values import NOT_STARTED, STATUSES
-from store.db import key
+from store.db import key, run_script
 from store.events import EVENT_MARK_SECONDS
 from store.matrix import Matrix, matrix_from_hash
 from store.plan_schema import Plan
@@ -214,7 +214,7 @@ def apply_changes(
             cell["note"] = change.note[:500]
         args += [_field(change.measure, change.division), json.dumps(cell, ensure_ascii=False)]
     keys = _script_keys(org, user_id, event_id)
-    result = json.loads(r.eval(_APPLY, len(keys), *keys, *args))
+    result = json.loads(run_script(r, _APPLY, keys, args))
     if not result["applied"]:
         return ApplyResult(False, {})
     old: dict[tuple[str, str], str] = {}
@@ -251,9 +251,7 @@ def undo_last(
     stamp = (at or datetime.now(UTC)).isoformat(timespec="seconds")
     keys = [*_script_keys(org, user_id, event_id), key(org, "evidence")]
     result = json.loads(
-        r.eval(
-            _UNDO, len(keys), *keys, str(EVENT_MARK_SECONDS), stamp, source[:2000], event_id or ""
-        )
+        run_script(r, _UNDO, keys, [str(EVENT_MARK_SECONDS), stamp, source[:2000], event_id or ""])
     )
     if not result.get("applied"):
         return UndoResult(False, bool(result.get("duplicate")))

@@ -69,6 +69,8 @@ def unfinished_jobs(r: Any, queues: tuple[str, ...] = RQ_QUEUES, later: bool = F
         pending += r.zrangebyscore(
             f"rq:scheduled:{queue}", "-inf", "+inf" if later else time.time()
         )
+        if r.llen(f"itabot:inbox:{queue}"):  # webhook bodies not drained yet (store/event_queues)
+            pending.append(f"itabot:inbox:{queue}")
     return pending
 
 
@@ -275,6 +277,7 @@ def clean_store(r: Any) -> None:
         "rq:deferred:*",
         "rq:canceled:*",
         "rq:results:*",
+        "itabot:*",
     ):
         batch = list(r.scan_iter(pattern, count=1000))
         for start in range(0, len(batch), 500):

@@ -31,7 +31,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from core.config import DEMO_CHANNEL_SECRET, Settings, load_settings
-from store.event_queues import shard_of
+from store.event_queues import inbox_key, shard_of, waiting_bodies
 from tests.helpers import SEED_PLAN
 from tests.own_stack import RedisServer, environment
 from tests.simulator_fixtures import running_simulator
@@ -65,75 +65,54 @@ class World:
         return self.client.post("/callback", data=body, headers=headers).status_code
 
     def snapshot(self) -> tuple[dict[str, str], int, int]:
-        """(status cells, history length, webhook jobs stored), in one round trip."""
+        """(status cells, history length, webhook bodies stored), in one round trip."""
         pipe = self.r.pipeline(transaction=False)
         pipe.hgetall(f"ita:{{{ORG}}}:status")
         pipe.llen(f"ita:{{{ORG}}}:history")
-        pipe.llen(f"rq:queue:{shard_of(ORG)}")  # the organisation's events queue
-        # and the jobs waiting there for an earlier one of the same sender (never run here)
-        pipe.zcard(f"rq:deferred:{shard_of(ORG)}")
-        cells, history, queued, deferred = pipe.execute()
-        return cells, history, queued + deferred
+        pipe.llen(inbox_key(shard_of(ORG)))  # the organisation's inbox (store/event_queues.py)
+        cells, history, queued = pipe.execute()
+        return cells, history, queued
 
-    def worker_handles(self, body: bytes, queued_before: int) -> None:
-        """What the worker does with the job the web stored: `process_body(org, body)`, here."""
-        from rq import Queue
-
-        from jobs.webhook import process_body
+    def _rq(self):
         from store.db import connect_binary
 
+        return connect_binary(self.settings.redis_url)
+
+    def worker_handles(self, body: bytes, queued_before: int) -> None:
+        """What the worker's drain job does with the body the web stored:
+        `process_body(org, body)`, here."""
+        from jobs.webhook import process_body
+
         self.accepted += 1
-        queue = Queue(shard_of(ORG), connection=connect_binary(self.settings.redis_url))
-        if self.accepted % 50 == 1:  # now and then: one job stored, and it is exactly this body
-            stored = _stored_jobs(queue)
+        if self.accepted % 50 == 1:  # now and then: one body stored, and it is exactly this one
+            stored = list(waiting_bodies(self._rq(), ORG))
             assert len(stored) == queued_before + 1
-            job = stored[-1]
-            assert job.func_name == "jobs.webhook.process_body" and job.args == (ORG, body.decode())
+            assert stored[-1] == body.decode()
         process_body(ORG, body.decode())  # never raises
         if self.accepted % 200 == 0:
-            _empty(queue)
+            self.drain()
 
     def statuses(self) -> dict[str, str]:
         return self.snapshot()[0]
 
     def run_stored_jobs(self) -> int:
-        """Run every stored webhook job as the worker would; returns how many there were."""
-        from rq import Queue
-
+        """Handle every stored webhook body as the worker would; returns how many there were."""
         from jobs.webhook import process_body
-        from store.db import connect_binary
 
-        queue = Queue(shard_of(ORG), connection=connect_binary(self.settings.redis_url))
-        jobs = _stored_jobs(queue)
-        for job in jobs:
-            assert job.func_name == "jobs.webhook.process_body"
-            process_body(*job.args)
-        _empty(queue)
-        return len(jobs)
+        bodies = list(waiting_bodies(self._rq(), ORG))
+        for body in bodies:
+            process_body(ORG, body)
+        self.drain()
+        return len(bodies)
 
     def drain(self) -> None:
+        """Drop the stored bodies, the inbox's owner and the drain job the web queued."""
         from rq import Queue
 
-        from store.db import connect_binary
-
-        _empty(Queue(shard_of(ORG), connection=connect_binary(self.settings.redis_url)))
-
-
-def _stored_jobs(queue) -> list:
-    """The webhook jobs stored on the queue, queued or deferred (behind an earlier job of the
-    same sender: store/event_queues.py), oldest first."""
-    ids = queue.get_job_ids() + queue.deferred_job_registry.get_job_ids()
-    jobs = [job for job in queue.job_class.fetch_many(ids, connection=queue.connection) if job]
-    return sorted(jobs, key=lambda job: job.created_at)
-
-
-def _empty(queue) -> None:
-    """Drop the stored webhook jobs, the deferred ones too."""
-    registry = queue.deferred_job_registry
-    deferred = registry.get_job_ids()
-    queue.empty()
-    if deferred:
-        queue.connection.delete(*(queue.job_class.key_for(i) for i in deferred), registry.key)
+        rq = self._rq()
+        shard = shard_of(ORG)
+        rq.delete(inbox_key(shard), f"itabot:inbox-owner:{shard}")
+        Queue(shard, connection=rq).empty()
 
 
 def sign(body: bytes) -> str:
