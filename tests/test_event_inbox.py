@@ -22,18 +22,33 @@ from simulator.webhook import new_user_id, unfollow_event, webhook_body
 from store import event_queues, events
 from store.db import connect_binary
 from store.queues import ALL, retry_abandoned
-from tests.helpers import clean_store
+from tests.own_stack import RedisServer, environment
 
 ORG = "naphu"
 SHARD = event_queues.shard_of(ORG)
 OWNER = f"itabot:inbox-owner:{SHARD}"
 
 
+@pytest.fixture(scope="module")
+def own_redis(tmp_path_factory) -> Iterator[RedisServer]:
+    """A redis-server of its own: the session's worker must not take these drain jobs."""
+    server = RedisServer(tmp_path_factory.mktemp("inbox-redis"), persistent=False)
+    server.start()
+    with environment({"REDIS_URL": server.url}):  # the drain job reads its settings from there
+        yield server
+    server.kill()
+
+
 @pytest.fixture
-def rq(settings, rdb) -> Iterator:
-    clean_store(rdb)
-    yield connect_binary(settings.redis_url)
-    clean_store(rdb)
+def rdb(own_redis):
+    r = own_redis.client()
+    r.flushdb()
+    return r
+
+
+@pytest.fixture
+def rq(own_redis, rdb) -> Iterator:
+    yield connect_binary(own_redis.url)
 
 
 @pytest.fixture
