@@ -267,6 +267,59 @@ def test_worker_killed_mid_compile_a_fresh_worker_finishes_it_once(stack):
     assert versions.chain(stack.r, ORG, version).state == "in_review"
 
 
+def test_worker_killed_mid_burst_a_fresh_worker_applies_each_event_once(stack):
+    """The inbox keeps a batch until it is handled (store/event_queues.py): a worker killed while
+    it drains a burst leaves the rest to RQ's retry, run by the next worker; every event is
+    applied once, in each person's order, and nobody is answered twice."""
+    from store import event_queues, plans
+
+    stack.load_plan()
+    first = stack.start_worker("first")
+    plan = plans.get_plan(stack.r, ORG)
+    staff = {d: stack.join(f"เจ้าหน้าที่{d}", InviteKind.DIVISION, d) for d in DIVISIONS}
+    kill_tree(first)
+    cells = [(d, m.id) for m in plan.measures for d in m.owners]
+    rounds = max(2, 300 // len(cells))  # a few hundred events: seconds of work for one worker
+    stream = [
+        (d, measure, ("in_progress", "done")[n % 2]) for n in range(rounds) for d, measure in cells
+    ]
+    before = {user: len(stack.sim.messages(user)) for user in staff.values()}
+    for division, measure, state in stream:  # all queued while no worker runs
+        assert stack.sim.send_text(staff[division], f"ข้อ {measure} {WORDS[state]}") == 200
+    rq = redis.Redis.from_url(stack.redis.url)
+    assert event_queues.waiting(rq) == len(stream)
+
+    second = stack.start_worker("second")
+    wait_until(lambda: len(history(stack.r)) >= 20, timeout=60, message="the burst under way")
+    kill_tree(second)
+    left = event_queues.waiting(rq)
+    assert 0 < left < len(stream), "the kill came too late: make the burst longer"
+
+    stack.start_worker("third")  # RQ's abandoned-job handling gives the drain job its retry
+    wait_until(
+        lambda: len(history(stack.r)) >= len(stream) and event_queues.waiting(rq) == 0,
+        timeout=120,
+        message="a fresh worker to finish the burst",
+    )
+    settle(stack.r, timeout=60)
+    applied = history(stack.r)
+    assert len(applied) == len(stream)  # none lost, none twice
+    assert len({entry["event"] for entry in applied}) == len(stream)
+    for division in DIVISIONS:  # each person's events in the order they were sent
+        sent = [(m, WORDS[s]) for d, m, s in stream if d == division]
+        got = [
+            (e["cell"].split("|")[0], WORDS[e["new"]])
+            for e in applied
+            if e["by"] == staff[division]
+        ]
+        assert got == sent
+    assert set(statuses(stack.r).values()) == {stream[-1][2]}
+    for division, user in staff.items():  # answered at most once per event (a reply in flight
+        # when the worker died is the known loss: its event was marked, the status kept)
+        answers = len(stack.sim.messages(user)) - before[user]
+        assert answers <= sum(1 for d, _, _ in stream if d == division)
+
+
 # -- LINE failing ------------------------------------------------------------------------------
 
 
