@@ -376,9 +376,33 @@ def render(r: dict[str, Any]) -> str:  # one page, top to bottom
             )
         add("")
         add(
-            f"1,000 vs 10 organisations: end to end {100 * (s['ratio_1000_vs_10'] or 0):.0f}%, web {100 * s['web_ratio_1000_vs_10']:.0f}%. "
-            "Each organisation has its own plan (titles differ per org) and people; events go to `/callback/<org>`."
+            f"1,000 vs 10 organisations: end to end {100 * (s['ratio_1000_vs_10'] or 0):.0f}%, web {100 * s['web_ratio_1000_vs_10']:.0f}%"
+            + (
+                f", worker CPU per update {100 * s['cpu_ratio_10_vs_1000']:.0f}% (10's ÷ 1,000's)"
+                if s.get("cpu_ratio_10_vs_1000")
+                else ""
+            )
+            + ". Each organisation has its own plan (titles differ per org) and people; events go to `/callback/<org>`. "
+            "The runs are the steady state: before each, every newly loaded organisation sent one "
+            "event, so the worker had read its plan and title index once (a worker process does so "
+            "once per organisation and plan)."
         )
+        firsts = [
+            (key, s[key]["first_event_of_org"])
+            for key in ("10", "100", "1000")
+            if s.get(key, {}).get("first_event_of_org")
+        ]
+        if firsts:
+            add("")
+            add(
+                "The first event of an organisation in a worker process (its plan, and the title "
+                "index kept beside it since plan load, read from Redis): worker CPU per event "
+                + ", ".join(
+                    f"{f['cpu_ms_per_event'].get('worker', 0):g} ms ({f['events']:,} organisations new at {int(key):,})"
+                    for key, f in firsts
+                )
+                + "."
+            )
         add("")
 
     p = r.get("profile")

@@ -330,6 +330,26 @@ class Bench:
             self.log(
                 f"  {total} organisations loaded ({len(new)} new in {load_s:.1f}s); {count} status updates"
             )
+            # The first event of an organisation in a worker process reads its plan and the
+            # parser's title index from Redis (its caches are cold): one event per organisation
+            # first, measured apart, then the run in the steady state that scale is about.
+            first_of_org = list({p.org: p for p in staff if p.division}.values())
+            first_of_org = [p for p in first_of_org if p.org in set(new)]
+            warm_tokens = w.sim_tokens(first_of_org, len(first_of_org), mix={"text": 1.0})
+            warm = w.mix(first_of_org, warm_tokens, total + 7, mix={"text": 1.0})
+            cold_c0 = w.cpu()
+            warm_res, warm_sent = wb.closed(w.web_port, warm, 16, 120, count=len(first_of_org))
+            warm_check = wb.end_to_end(
+                w,
+                warm_res,
+                warm_sent,
+                SEED_ORG,
+                240,
+                warm,
+                orgs=sorted({p.org for p in first_of_org}),
+            )
+            cold = cpu_delta(cold_c0, w.cpu(), warm_check["answered"])
+            wb.reset_between(w, *sorted({p.org for p in first_of_org}))
             # each event from a staff member of a random org, sent to /callback/<org>
             picks = random.Random(total + 1).sample(staff, min(len(staff), count))
             tokens = w.sim_tokens(picks, count, mix={"text": 0.5, "tap": 0.5})
@@ -351,6 +371,11 @@ class Bench:
                 "updates_per_s": check["events_rate_end_to_end"],
                 "cpu_to_last_reply": cpu_delta(c0, c1, check["answered"]),
                 "cost": cost,
+                "first_event_of_org": {
+                    "events": warm_check["answered"],
+                    "ok": warm_check["ok"],
+                    "cpu_ms_per_event": cold["cpu_ms_per_event"],
+                },
             }
             self.log(
                 f"  {total} orgs: web {web['rps_200']} req/s, end to end {check['events_rate_end_to_end']} updates/s, "

@@ -17,6 +17,7 @@ import requests
 from bench import events, procs
 from bench.loadgen import percentile
 from core.config import DEMO_CHANNEL_SECRET
+from handlers import titles
 from store import plans
 from store import status as status_store
 from store.db import GLOBAL_DEFAULT_ORG, key
@@ -393,5 +394,6 @@ def save_plans(r: redis.Redis, base: Plan, orgs: list[str], distinct_titles: boo
                 measure["title"] = f"{measure['title']} ({org})"
             plan = Plan.model_validate(data)
         plans.save_plan(r, plan, replace=True)
+        titles.build_for(r, plan)  # as the product's plan load does (jobs/schedule.apply_plan)
     if current:
         r.set(GLOBAL_DEFAULT_ORG, current)

@@ -3,9 +3,12 @@ where they stand in a message ("ความโปร่งใส" for the measu
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
-from functools import lru_cache
 
 from handlers.parse_vocab import normalise, prepare
 
@@ -86,8 +89,57 @@ def _words(
     return pieces, alone, together
 
 
-@lru_cache(maxsize=4096)  # one entry per plan; a deployment may serve thousands
+_INDEXES: OrderedDict[tuple[MeasureRef, ...], TitleIndex] = OrderedDict()
+INDEXES_KEPT = 4096  # one per plan in recent use; a deployment may serve thousands
+_INDEXES_LOCK = threading.Lock()
+
+
 def title_index(measures: tuple[MeasureRef, ...]) -> TitleIndex:
+    """Every run of whole words of every title, and which measures it could mean: built once
+    per process and set of titles (`remember` takes one built elsewhere)."""
+    with _INDEXES_LOCK:
+        found = _INDEXES.get(measures)
+        if found is not None:
+            _INDEXES.move_to_end(measures)
+            return found
+    return remember(measures, _build(measures))
+
+
+def has_index(measures: tuple[MeasureRef, ...]) -> bool:
+    with _INDEXES_LOCK:
+        return measures in _INDEXES
+
+
+def remember(measures: tuple[MeasureRef, ...], index: TitleIndex) -> TitleIndex:
+    with _INDEXES_LOCK:
+        _INDEXES[measures] = index
+        while len(_INDEXES) > INDEXES_KEPT:
+            _INDEXES.popitem(last=False)
+    return index
+
+
+def titles_digest(measures: tuple[MeasureRef, ...]) -> str:
+    """What the index is built from, as a short digest (an index kept beside the plan says
+    which titles it belongs to)."""
+    raw = json.dumps([[m.id, m.title, m.short_title] for m in measures], ensure_ascii=False)
+    return hashlib.sha256(raw.encode()).hexdigest()[:32]
+
+
+def index_to_json(index: TitleIndex) -> str:
+    fragments = [[f.text, list(f.ids), f.weak] for group in index.by_start.values() for f in group]
+    return json.dumps(fragments, ensure_ascii=False, separators=(",", ":"))
+
+
+def index_from_json(raw: str) -> TitleIndex:
+    by_start: dict[str, list[Fragment]] = {}
+    for text, ids, weak in json.loads(raw):
+        by_start.setdefault(text[:2], []).append(Fragment(text, tuple(ids), bool(weak)))
+    return TitleIndex(
+        {k: tuple(sorted(v, key=lambda f: -len(f.text))) for k, v in by_start.items()}
+    )
+
+
+def _build(measures: tuple[MeasureRef, ...]) -> TitleIndex:
     """Every run of whole words of every title, and which measures it could mean."""
     from pythainlp.corpus import thai_stopwords, thai_words  # loaded once, only for titles
 

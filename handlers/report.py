@@ -4,20 +4,16 @@ from __future__ import annotations
 
 from core.texts import chat as texts
 from core.values import STATUSES, PostbackKind
-from handlers import evidence, postback
+from handlers import evidence, postback, titles
 from handlers.context import Context
-from handlers.parse import MeasureRef, ParsedReport, parse_report
+from handlers.parse import ParsedReport, parse_report
 from line import messages as m
 from store import status as status_store
-from store.plan_schema import Measure, Plan
+from store.plan_schema import Measure
 
 
 def _title(measure: Measure) -> str:
     return measure.short_title or measure.title
-
-
-def _refs(plan: Plan) -> list[MeasureRef]:
-    return [MeasureRef(x.id, x.title, x.short_title) for x in plan.measures]
 
 
 def _pb(ctx: Context, *parts: str) -> str:
@@ -96,7 +92,9 @@ def report_text(ctx: Context, text: str) -> None:
     plan, person = ctx.plan, ctx.person
     assert plan is not None and person is not None and person.division
     own_ids = [x.id for x in plan.measures_of(person.division)]
-    parsed = parse_report(text, _refs(plan), own_ids)
+    measures = titles.refs(plan)
+    titles.ensure_index(ctx.r, ctx.org, measures)  # built once per plan, not per process
+    parsed = parse_report(text, measures, own_ids)
     if parsed.problem:
         _ask_back(ctx, parsed, own_ids)
         return

@@ -15,6 +15,7 @@ from typing import Any, NamedTuple
 import redis
 
 from core.config import Settings
+from handlers import titles
 from store import plans, queues
 from store.plan_schema import Plan
 
@@ -119,4 +120,5 @@ def apply_plan(
     plan editor both do. Returns save_plan's kept/dropped counts and how many jobs are
     scheduled."""
     counts = plans.save_plan(r, plan, replace=replace)
+    titles.build_for(r, plan)  # the parser's index, once for every worker (handlers/titles.py)
     return counts, reschedule(settings, r, plan.org.id)

@@ -209,3 +209,20 @@ def test_the_registry_routes_every_postback_kind_and_command():
     registered = {c.words for c in dispatch.OPEN_COMMANDS + dispatch.COMMANDS}
     commands = {getattr(texts, name) for name in dir(texts) if name.startswith("CMD_")}
     assert registered == commands
+
+
+def test_the_title_index_is_built_at_plan_load_and_read_by_a_fresh_process(world, monkeypatch):
+    """jobs.schedule.apply_plan keeps the parser's title index beside the plan (handlers/titles.py);
+    a worker that never built it reads it from there instead of building it (~20 ms a plan)."""
+    from handlers import parse_titles, titles
+    from jobs import schedule
+
+    plan = plans.get_plan(world.r, ORG)
+    schedule.apply_plan(world.settings, world.r, plan)
+    digest = parse_titles.titles_digest(tuple(titles.refs(plan)))
+    assert world.r.get(f"ita:{{{ORG}}}:derived:title-index").startswith(digest + "\n")
+    monkeypatch.setattr(parse_titles, "_INDEXES", parse_titles.OrderedDict())  # a fresh process
+    monkeypatch.setattr(parse_titles, "_build", lambda _: pytest.fail("built again"))
+    world.join(STAFF)
+    assert world.send(text_event(STAFF, "จัดซื้อจัดจ้าง เสร็จแล้ว")) == 1
+    assert world.status("3") == DONE

@@ -348,3 +348,19 @@ def test_sure_means_updates_and_never_both(pieces: list[str]) -> None:
     assert (parsed.problem is None) == bool(parsed.updates)
     assert all(status in (D, P, N) for _, status in parsed.updates)
     assert all(measure_id in ALL for measure_id, _ in parsed.updates)
+
+
+def test_the_title_index_kept_as_json_parses_every_row_the_same(monkeypatch) -> None:
+    """handlers/titles.py keeps the index beside the plan as JSON; a process that reads it back
+    must parse exactly as one that built it."""
+    from handlers import parse_titles
+
+    built = parse_titles.title_index(tuple(MEASURES))
+    read_back = parse_titles.index_from_json(parse_titles.index_to_json(built))
+    assert read_back == built
+    monkeypatch.setattr(parse_titles, "_INDEXES", parse_titles.OrderedDict())
+    parse_titles.remember(tuple(MEASURES), read_back)
+    monkeypatch.setattr(parse_titles, "_build", lambda _: pytest.fail("built again"))
+    for case in CASES:
+        text, own, expected, _ = case.values
+        assert parse_report(text, MEASURES, own) == ParsedReport(**expected), text
