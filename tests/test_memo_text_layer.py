@@ -9,6 +9,7 @@ tests read the text back with the four readers and compare it with the text type
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import subprocess
@@ -33,7 +34,16 @@ from jobs.memo import RenderedMemo, render_memo
 from jobs.memo.fonts import font_files
 from jobs.memo.render import document_of
 from jobs.memo.samples import approved_chain, large_input, seed_input
-from jobs.memo.textlayer import fix_text_layer, glyph_texts, split_cluster
+from jobs.memo.textlayer import (
+    _page_content,
+    _page_fonts,
+    fix_text_layer,
+    glyph_texts,
+    mend,
+    split_cluster,
+)
+from jobs.memo.textlayer.stream import _scan
+from jobs.memo.typesetting import _typeset_memo
 
 # A4 in points, and the memo's margins (top 2.5 cm, bottom 2 cm): the body lies between
 PAGE_W, PAGE_H = 595.28, 841.89
@@ -254,6 +264,74 @@ def test_a_pdf_not_understood_is_left_alone():
     assert fixed == out.getvalue() and stats.skipped_pages == [1]
 
 
+def _shows_read(data: bytes, fonts: dict, every: bool, fast: bool) -> object:
+    scanned = _scan(data, fonts, every, fast=fast)
+    if scanned is None:
+        return None
+    shows, spans = scanned
+    return spans, [
+        (
+            s.start,
+            s.end,
+            id(s.font),
+            s.size,
+            [e if isinstance(e, float) else e.glyph for e in s.entries],
+            s.span,
+            s.ctm,
+            s.tm,
+            s.fill,
+            s.mode,
+            s.regular,
+            s.artifact,
+            s.cut,
+        )
+        for s in shows
+    ]
+
+
+# typst's bytes written other ways a PDF may: the shortcuts step aside, the tokens read on
+MUTATIONS = [
+    (b" Tr/", b"\nTr /"),
+    (b"\nET\nQ\n", b" ET Q "),
+    (b"BT ", b"BT\n"),
+    (b" Tm[", b"  Tm ["),
+    (b"BDC\nq ", b"BDC q\n"),
+    (b">>>BDC ", b"> >>BDC\n"),
+    (b"\nEMC", b" EMC"),
+    (b"]TJ", b"] TJ"),
+]
+
+
+def test_shortcuts_read_as_the_tokens_do():
+    """The scanner's shortcuts for typst's runs and frames give the shows that reading every
+    token with the one regular expression gives, on typst's PDFs and on their bytes written
+    otherwise."""
+    raw, _ = sample_pdfs()
+    seed_raw = _typeset_memo(memo("seed")[0])[0]
+    for pdf_bytes in (raw, seed_raw):
+        pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+        loaded: dict = {}
+        for page in pdf.pages:
+            data, fonts = _page_content(page), _page_fonts(page, loaded)
+            for old, new in [(b"", b""), *MUTATIONS]:
+                mutated = data.replace(old, new) if old else data
+                for every in (False, True):
+                    fast = _shows_read(mutated, fonts, every, fast=True)
+                    assert fast == _shows_read(mutated, fonts, every, fast=False), (old, every)
+                    assert fast is not None
+
+
+def test_text_layer_same_without_shortcuts(monkeypatch: pytest.MonkeyPatch):
+    """The mended PDF is byte for byte the one made reading every token (the file ID aside)."""
+    raw, fixed = sample_pdfs()
+    seed_raw = _typeset_memo(memo("seed")[0])[0]
+    fast = [fixed, fix_text_layer(seed_raw)[0]]
+    monkeypatch.setattr(mend, "_scan", functools.partial(_scan, fast=False))
+    slow = [fix_text_layer(raw)[0], fix_text_layer(seed_raw)[0]]
+    no_id = re.compile(rb"/ID \[<[0-9a-f]*><[0-9a-f]*>\]")
+    assert [no_id.sub(b"", f) for f in fast] == [no_id.sub(b"", s) for s in slow]
+
+
 # --------------------------------------------------------------------------- the memo
 @cache
 def memo(kind: str) -> tuple[dict, RenderedMemo]:
@@ -394,8 +472,6 @@ def test_memo_readers_agree(kind: str):
 
 
 def test_memo_page_unchanged_by_the_text_layer():
-    from jobs.memo.typesetting import _typeset_memo
-
     document, rendered = memo("seed")
     raw, *_ = _typeset_memo(document)
     assert_same_page(raw, rendered.pdf)

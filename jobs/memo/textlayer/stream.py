@@ -4,12 +4,25 @@ the stream, matrices, colour and marked-content context, and the clusters they d
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from jobs.memo.textlayer.pdffonts import _Font
-from jobs.memo.textlayer.tokens import _TOKENS, _actual_text, _is_furniture, _items, _utf16_text
+from jobs.memo.textlayer.tokens import (
+    _FAST_UNIT,
+    _FRAME_GAP,
+    _SPAN_CLOSE,
+    _SPAN_OPEN,
+    _TOKENS,
+    _actual_text,
+    _is_furniture,
+    _items,
+    _utf16_text,
+)
 
 Matrix = tuple[float, float, float, float, float, float]
+# where a number can begin (PDF: after white space or a delimiter), so a run's render mode
+_BEFORE_A_NUMBER = frozenset(b" \t\r\n\f\x00()<>[]{}/%")
 IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
@@ -25,6 +38,11 @@ def _mul(m: Matrix, n: Matrix) -> Matrix:
         e * A + f * C + E,
         e * B + f * D + F,
     )
+
+
+def _matrix(tm: Matrix | bytes) -> Matrix:
+    """A matrix, or the six numbers of one as written in the stream."""
+    return tm if type(tm) is tuple else tuple(map(float, tm.split()))  # type: ignore[return-value, union-attr]
 
 
 def _inv(m: Matrix) -> Matrix:
@@ -88,10 +106,6 @@ class _Group:
     shows: list[int]  # indices of the shows drawing it
 
 
-def _entries(token: bytes, is_array: bool) -> list[float | _Slot]:
-    return [i if isinstance(i, float) else _Slot(i) for i in _items(token, is_array)]
-
-
 class _NotUnderstood(Exception):
     """Content the text layer does not read (unbalanced q/Q or marks, the ' and " operators)."""
 
@@ -99,17 +113,18 @@ class _NotUnderstood(Exception):
 class _Scanner:
     """Reads one content stream into shows, one method per kind of token (tokens.py)."""
 
-    def __init__(self, data: bytes, fonts: dict[bytes, _Font | None], every: bool):
-        self.data, self.fonts, self.every = data, fonts, every
+    def __init__(self, data: bytes, fonts: dict[bytes, _Font | None], every: bool, fast: bool):
+        self.data, self.fonts, self.every, self.fast = data, fonts, every, fast
         self.shows: list[_Show] = []
         self.spans: list[str] = []  # the ActualText of each span
         self.skipped: tuple | None = None  # the run left out just before, should the next need it
         self.ctm: Matrix = IDENTITY
-        self.tm: Matrix = IDENTITY
+        self.tm: Matrix | bytes = IDENTITY  # bytes: as written, not read yet (_matrix)
         self.fill: tuple[bytes, bytes] = (b"", b"")
         self.font_name, self.size, self.mode = b"", 0.0, b"0"
         self.stack: list[tuple[Matrix, tuple[bytes, bytes], bytes, float, bytes]] = []
         self.marks: list[int | None] = []  # per open marked-content sequence: its span
+        self.span: int | None = None  # the innermost span of those
         self.artifacts: list[bool] = []  # per open sequence: the page's header or footer?
         self.regular = True
         self.in_artifact = False
@@ -134,13 +149,46 @@ class _Scanner:
             "tj1": self.show_op,
         }
         try:
-            for m in _TOKENS.finditer(self.data):
-                handlers[m.lastgroup](m)  # type: ignore[index]
+            if self.fast:
+                self.read_fast(handlers)
+            else:  # every token by _TOKENS alone: what the shortcuts must agree with
+                for t in _TOKENS.finditer(self.data):
+                    handlers[t.lastgroup](t)  # type: ignore[index]
         except _NotUnderstood:
             return None
         if self.marks or self.stack:
             return None
         return self.shows, self.spans
+
+    def read_fast(self, handlers: dict[str, Callable[[re.Match], None]]) -> None:
+        """typst's runs (most of the bytes) found by _FAST_UNIT, the frames between them by
+        _FRAME_GAP, and anything else token by token, as _TOKENS reads it."""
+        data = self.data
+        tokens = _TOKENS.finditer
+        pos = 0  # where the content not yet read begins
+        for m in _FAST_UNIT.finditer(data):
+            start, end = m.start(), m.end()
+            if start < pos or (start and data[start - 1] not in _BEFORE_A_NUMBER):
+                continue  # not where _TOKENS would begin a run: left to it
+            span_text = None
+            opening = data.rfind(b"/Span", pos, start)
+            if opening >= 0:
+                span = _SPAN_OPEN.fullmatch(data, opening, start)
+                close = _SPAN_CLOSE.match(data, end) if span is not None else None
+                if close is not None:  # a span around this run alone: one token (sunit)
+                    span_text = _utf16_text(span.group("shex"))  # type: ignore[union-attr]
+                    start, end = opening, close.end()
+            if start > pos + 1 or (start > pos and not data[pos:start].isspace()):
+                frame = _FRAME_GAP.fullmatch(data, pos, start)
+                if frame is not None:
+                    self.frame_gap(frame)
+                else:
+                    for t in tokens(data, pos, start):
+                        handlers[t.lastgroup](t)  # type: ignore[index]
+            self.fast_unit(m, span_text, start, end)
+            pos = end
+        for t in tokens(data, pos):
+            handlers[t.lastgroup](t)  # type: ignore[index]
 
     # -- graphics and marked-content state
     def push(self) -> None:
@@ -155,11 +203,14 @@ class _Scanner:
         self.marks.append(span)
         self.artifacts.append(artifact)
         self.in_artifact = any(self.artifacts)
+        if span is not None:
+            self.span = span
 
     def close_mark(self) -> None:
         if not self.marks:
             raise _NotUnderstood
-        self.marks.pop()
+        if self.marks.pop() is not None:
+            self.span = next((mark for mark in reversed(self.marks) if mark is not None), None)
         self.artifacts.pop()
         self.in_artifact = any(self.artifacts)
 
@@ -169,6 +220,21 @@ class _Scanner:
         self.ctm = _mul(tuple(map(float, m.group("fcm").split())), self.ctm)  # type: ignore[arg-type]
         self.fill = (m.group("fcs"), m.group("fsc"))
         self.tm, self.regular = IDENTITY, True
+
+    def frame_gap(self, m: re.Match) -> None:  # _FRAME_GAP: as _TOKENS reads the same bytes
+        if m.group("close") is not None:
+            if m.group("emc") is not None:
+                self.frame_close(m)
+            else:
+                self.pop()  # ET (nothing to do), Q
+        if m.group("open") is not None:
+            if m.group("ftag") is not None:
+                self.frame_open(m)
+            else:  # q, cm, colour, BT without the marked sequence
+                self.push()
+                self.ctm = _mul(tuple(map(float, m.group("fcm").split())), self.ctm)  # type: ignore[arg-type]
+                self.fill = (m.group("fcs"), m.group("fsc"))
+                self.tm, self.regular = IDENTITY, True
 
     def frame_close(self, m: re.Match) -> None:  # ET, Q, EMC
         self.pop()
@@ -233,6 +299,24 @@ class _Scanner:
             span, cut = len(self.spans) - 1, (m.start(), m.end())
         self.add(token, array is not None, start, end, cut, span)
 
+    def fast_unit(self, m: re.Match, span_text: str | None, start: int, end: int) -> None:
+        """A run _FAST_UNIT found (read as unit() reads the same bytes); `span_text` when
+        typst's span around it alone spans start..end."""
+        mode, self.font_name, size, tm, array, lit = m.group(
+            "mode", "font", "size", "tm", "arr", "lit"
+        )
+        self.mode, self.size = mode, float(size)
+        self.tm = tm  # read only for a run kept (_matrix): half are left out
+        show_start, show_end = m.span("show")
+        span, cut = None, (show_start, show_end)
+        if span_text is not None:
+            self.spans.append(span_text)
+            span, cut = len(self.spans) - 1, (start, end)
+        if array is not None:
+            self.add(array, True, show_start, show_end, cut, span)
+        else:
+            self.add(lit, False, show_start, show_end, cut, span)
+
     def show_op(self, m: re.Match) -> None:  # a TJ or Tj on its own
         is_array = m.lastgroup == "tj"
         token = m.group("arr") if is_array else m.group("lit")
@@ -242,29 +326,55 @@ class _Scanner:
         self, token: bytes, is_array: bool, start: int, end: int, cut: tuple, span: int | None
     ) -> None:
         if span is None:
-            span = next((mark for mark in reversed(self.marks) if mark is not None), None)
+            span = self.span
         font = self.fonts.get(self.font_name)
         items = _items(token, is_array)
         if font is None:
             if any(type(i) is int for i in items):
                 raise _NotUnderstood
-        elif not self.every and span is None and font.plain_run(items):
-            self.skipped = (start, end, token, is_array, cut, self.state(font))
-            return
-        elif self.skipped is not None and span is None:
-            first = next((i for i in items if type(i) is int), None)
-            if first is not None and not font.old.get(first):  # it joins the run before's
-                s_start, s_end, s_token, s_array, s_cut, s_state = self.skipped
-                entries = _entries(s_token, s_array)
-                self.shows.append(
-                    _Show(
-                        s_start, s_end, s_state[0], s_state[1], entries, None, *s_state[2:], s_cut
+        elif span is None:
+            if not self.every and font.plain_run(items):
+                self.skipped = (start, end, items, cut, self.state(font))
+                return
+            if self.skipped is not None:
+                first = next((i for i in items if type(i) is int), None)
+                if first is not None and not font.old.get(first):  # it joins the run before's
+                    s_start, s_end, s_items, s_cut, s_state = self.skipped
+                    font_, size, ctm, tm, *rest = s_state
+                    entries = [i if type(i) is float else _Slot(i) for i in s_items]  # type: ignore[misc]
+                    self.shows.append(
+                        _Show(
+                            s_start,
+                            s_end,
+                            font_,
+                            size,
+                            entries,
+                            None,
+                            ctm,
+                            _matrix(tm),
+                            *rest,
+                            s_cut,
+                        )
                     )
-                )
         self.skipped = None
         entries = [i if type(i) is float else _Slot(i) for i in items]  # type: ignore[misc]
-        state = self.state(font)
-        self.shows.append(_Show(start, end, state[0], state[1], entries, span, *state[2:], cut))
+        self.shows.append(
+            _Show(
+                start,
+                end,
+                font,
+                self.size,
+                entries,
+                span,
+                self.ctm,
+                _matrix(self.tm),
+                self.fill,
+                self.mode,
+                self.regular,
+                self.in_artifact,
+                cut,
+            )
+        )
 
     def state(self, font: _Font | None) -> tuple:
         """(font, size, ctm, tm, fill, mode, regular, in_artifact) of a run shown now."""
@@ -281,15 +391,16 @@ class _Scanner:
 
 
 def _scan(
-    data: bytes, fonts: dict[bytes, _Font | None], every: bool = False
+    data: bytes, fonts: dict[bytes, _Font | None], every: bool = False, fast: bool = True
 ) -> tuple[list[_Show], list[str]] | None:
     """The shows of a content stream and the ActualText of its spans; None if not understood.
 
     A run outside any span whose glyphs all read as their own characters and all advance
     needs nothing (about half the runs): it is left out unless `every`, or unless the next
-    run begins with a mark that belongs to its last cluster.
+    run begins with a mark that belongs to its last cluster. `fast=False` reads every token
+    with _TOKENS alone, for the tests: the shortcuts must give the same shows.
     """
-    return _Scanner(data, fonts, every).run()
+    return _Scanner(data, fonts, every, fast).run()
 
 
 def _groups(shows: list[_Show], spans: list[str]) -> list[_Group]:
