@@ -64,6 +64,26 @@ class _Font:
             found = cache[items] = all(type(i) is float or i in plain for i in items)
         return found
 
+    def quiet(self, glyphs: tuple[int, ...], text: str) -> list[str] | None:
+        """The parts of `text` when a span of these glyphs needs nothing: no mark, each glyph
+        advancing and reading as its own first character, so it keeps its own code; else None
+        (remembered per span)."""
+        cache = self.__dict__.setdefault("_quiet", {})
+        key = (glyphs, text)
+        if key in cache:
+            return cache[key]
+        found = None
+        marks, names = self.marks, len(self.names)
+        if all(g < names and g not in marks and not self.no_advance(g) for g in glyphs):
+            parts = self.split(glyphs, text)
+            if parts is not None and all(
+                self.candidates.get(g) and part == self.candidates[g][0]
+                for g, part in zip(glyphs, parts, strict=True)
+            ):
+                found = parts
+        cache[key] = found
+        return found
+
     def no_advance(self, glyph: int) -> bool:
         """Whether `glyph` (a glyph id, not a code) draws without moving the text position."""
         cache = self.__dict__.setdefault("_no_advance", {})

@@ -11,8 +11,6 @@ from jobs.memo.textlayer.pdffonts import _Font
 from jobs.memo.textlayer.tokens import (
     _FAST_UNIT,
     _FRAME_GAP,
-    _SPAN_CLOSE,
-    _SPAN_OPEN,
     _TOKENS,
     _actual_text,
     _is_furniture,
@@ -125,6 +123,7 @@ class _Scanner:
         self.stack: list[tuple[Matrix, tuple[bytes, bytes], bytes, float, bytes]] = []
         self.marks: list[int | None] = []  # per open marked-content sequence: its span
         self.span: int | None = None  # the innermost span of those
+        self.quiet: tuple | None = None  # a span held back (hold_quiet)
         self.artifacts: list[bool] = []  # per open sequence: the page's header or footer?
         self.regular = True
         self.in_artifact = False
@@ -165,30 +164,43 @@ class _Scanner:
         _FRAME_GAP, and anything else token by token, as _TOKENS reads it."""
         data = self.data
         tokens = _TOKENS.finditer
+        frame_gap = _FRAME_GAP.fullmatch
+        spans = self.spans
         pos = 0  # where the content not yet read begins
         for m in _FAST_UNIT.finditer(data):
-            start, end = m.start(), m.end()
-            if start < pos or (start and data[start - 1] not in _BEFORE_A_NUMBER):
-                continue  # not where _TOKENS would begin a run: left to it
-            span_text = None
-            opening = data.rfind(b"/Span", pos, start)
-            if opening >= 0:
-                span = _SPAN_OPEN.fullmatch(data, opening, start)
-                close = _SPAN_CLOSE.match(data, end) if span is not None else None
-                if close is not None:  # a span around this run alone: one token (sunit)
-                    span_text = _utf16_text(span.group("shex"))  # type: ignore[union-attr]
-                    start, end = opening, close.end()
+            shex, mode, font_name, size, tm, _, array, lit, emc = m.groups()
+            start = m.start()
+            if shex is None:
+                if start and data[start - 1] not in _BEFORE_A_NUMBER:
+                    continue  # not where _TOKENS would begin a run: left to it
+            elif emc is None:
+                continue  # a span that goes on after the run: left to _TOKENS
             if start > pos + 1 or (start > pos and not data[pos:start].isspace()):
-                frame = _FRAME_GAP.fullmatch(data, pos, start)
+                frame = frame_gap(data, pos, start)
                 if frame is not None:
                     self.frame_gap(frame)
                 else:
                     for t in tokens(data, pos, start):
                         handlers[t.lastgroup](t)  # type: ignore[index]
-            self.fast_unit(m, span_text, start, end)
-            pos = end
+            self.mode, self.font_name, self.size = mode, font_name, float(size)
+            self.tm = tm  # read only for a run kept (_matrix): half are left out
+            show_start, show_end = m.span(6)
+            token, is_array = (array, True) if array is not None else (lit, False)
+            if shex is None:
+                self.add(token, is_array, show_start, show_end, (show_start, show_end), None)
+                pos = show_end
+                continue
+            pos = m.end()
+            spans.append(_utf16_text(shex))
+            span = len(spans) - 1
+            # the span goes too, should the run be moved away
+            if self.every or not self.hold_quiet(
+                token, is_array, show_start, show_end, (start, pos), span
+            ):
+                self.add(token, is_array, show_start, show_end, (start, pos), span)
         for t in tokens(data, pos):
             handlers[t.lastgroup](t)  # type: ignore[index]
+        self.settle_quiet(None, None, True)
 
     # -- graphics and marked-content state
     def push(self) -> None:
@@ -299,23 +311,43 @@ class _Scanner:
             span, cut = len(self.spans) - 1, (m.start(), m.end())
         self.add(token, array is not None, start, end, cut, span)
 
-    def fast_unit(self, m: re.Match, span_text: str | None, start: int, end: int) -> None:
-        """A run _FAST_UNIT found (read as unit() reads the same bytes); `span_text` when
-        typst's span around it alone spans start..end."""
-        mode, self.font_name, size, tm, array, lit = m.group(
-            "mode", "font", "size", "tm", "arr", "lit"
-        )
-        self.mode, self.size = mode, float(size)
-        self.tm = tm  # read only for a run kept (_matrix): half are left out
-        show_start, show_end = m.span("show")
-        span, cut = None, (show_start, show_end)
-        if span_text is not None:
-            self.spans.append(span_text)
-            span, cut = len(self.spans) - 1, (start, end)
-        if array is not None:
-            self.add(array, True, show_start, show_end, cut, span)
-        else:
-            self.add(lit, False, show_start, show_end, cut, span)
+    def hold_quiet(
+        self, token: bytes, is_array: bool, start: int, end: int, cut: tuple, span: int
+    ) -> bool:
+        """Hold back a span of typst's around one run that needs nothing (_Font.quiet; about
+        half the spans): it is a show only if the next run needs it there, beginning with a
+        mark (a stray of its cluster) or a glyph without text (joining its cluster)."""
+        font = self.fonts.get(self.font_name)
+        if font is None:
+            return False
+        items = _items(token, is_array)
+        glyphs = tuple(i for i in items if type(i) is int)
+        parts = font.quiet(glyphs, self.spans[span]) if glyphs else None
+        if parts is None:
+            return False
+        self.settle_quiet(None, None, True)
+        self.skipped = None  # a run shown in a span: the run left out before stays out
+        self.quiet = (start, end, items, cut, self.state(font), span, glyphs, parts)
+        return True
+
+    def settle_quiet(self, font: _Font | None, first: int | None, in_span: bool) -> None:
+        """The run shown next begins with glyph `first` of `font` (None: no run needs the held
+        span): the held span becomes a show before it if a mark begins it (a stray of the held
+        span's cluster) or, outside spans, a glyph without text (joining the cluster before it,
+        _groups); else only its codes are taken, each glyph its own."""
+        held, self.quiet = self.quiet, None
+        if held is None:
+            return
+        start, end, items, cut, state, span, glyphs, parts = held
+        if first is not None and (first in font.marks or (not in_span and not font.old.get(first))):  # type: ignore[union-attr]
+            q_font, size, ctm, tm, *rest = state
+            entries = [i if type(i) is float else _Slot(i) for i in items]  # type: ignore[misc]
+            self.shows.append(
+                _Show(start, end, q_font, size, entries, span, ctm, _matrix(tm), *rest, cut)
+            )
+            return
+        for glyph, part in zip(glyphs, parts, strict=True):
+            state[0].code(glyph, part)
 
     def show_op(self, m: re.Match) -> None:  # a TJ or Tj on its own
         is_array = m.lastgroup == "tj"
@@ -332,10 +364,14 @@ class _Scanner:
         if font is None:
             if any(type(i) is int for i in items):
                 raise _NotUnderstood
-        elif span is None:
-            if not self.every and font.plain_run(items):
-                self.skipped = (start, end, items, cut, self.state(font))
-                return
+        elif span is None and not self.every and font.plain_run(items):
+            self.skipped = (start, end, items, cut, self.state(font))
+            return
+        if self.quiet is not None and font is not None:
+            first = next((i for i in items if type(i) is int), None)
+            if first is not None:
+                self.settle_quiet(font, first, span is not None)
+        if font is not None and span is None:
             if self.skipped is not None:
                 first = next((i for i in items if type(i) is int), None)
                 if first is not None and not font.old.get(first):  # it joins the run before's
@@ -397,8 +433,9 @@ def _scan(
 
     A run outside any span whose glyphs all read as their own characters and all advance
     needs nothing (about half the runs): it is left out unless `every`, or unless the next
-    run begins with a mark that belongs to its last cluster. `fast=False` reads every token
-    with _TOKENS alone, for the tests: the shortcuts must give the same shows.
+    run begins with a mark that belongs to its last cluster; likewise a span of typst's around
+    one run that needs nothing (_Scanner.hold_quiet). `fast=False` reads every token with
+    _TOKENS alone and keeps those spans, for the tests: the PDF mended must be the same.
     """
     return _Scanner(data, fonts, every, fast).run()
 

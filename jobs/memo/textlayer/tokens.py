@@ -77,25 +77,24 @@ _TOKENS = re.compile(
     rb"|(?<![\w/])(?P<kw>BT|ET|EMC|q|Q)(?![\w]))",
     re.S,
 )
-# typst's run of glyphs on its own, found fast: the pattern starts at the run's render mode (one
-# digit, not preceded by another, the scanner checks: sre skips ahead to candidates instead of
-# trying every alternative above at every byte), with possessive quantifiers where the match
-# cannot backtrack anyway. What lies between
+# typst's run of glyphs, alone or in a span of its own (sunit above), found fast: the run starts
+# at its render mode (one digit where a number can begin, the scanner checks: sre skips ahead
+# to candidates instead of trying every alternative above at every byte), with possessive
+# quantifiers where the match cannot backtrack anyway. What lies between
 # two such runs (frames, spans, paths) is read with _TOKENS; a run that this pattern does not
 # match is read there too, the same way, so this is only a shortcut.
 _POSSESSIVE_LIT = rb"\((?:[^\\()]++|\\.)*+\)"
 _POSSESSIVE_NUM = rb"[-+]?+(?:\d++\.?+\d*+|\.\d++)(?![\d.])"
 _FAST_UNIT = re.compile(
+    rb"(?:/Span\s*<</ActualText\s*<(?P<shex>[0-9A-Fa-f]*)>\s*>>\s*BDC\s*)?"  # sunit's span
     rb"(?P<mode>\d)\s*+Tr\s*+(?P<font>" + _NAME + rb")\s++"
     rb"(?P<size>" + _POSSESSIVE_NUM + rb")\s*+Tf\s*+"
     rb"(?P<tm>(?:" + _POSSESSIVE_NUM + rb"\s++){5}" + _POSSESSIVE_NUM + rb")\s*+Tm\s*+"
     rb"(?P<show>\[(?P<arr>(?:" + _POSSESSIVE_LIT + rb"|<[0-9A-Fa-f\s]*+>|[^\]()<]++)*+)\]\s*+TJ"
-    rb"|(?P<lit>" + _POSSESSIVE_LIT + rb"|<[0-9A-Fa-f\s]*+>)\s*+Tj)",
+    rb"|(?P<lit>" + _POSSESSIVE_LIT + rb"|<[0-9A-Fa-f\s]*+>)\s*+Tj)"
+    rb"(?P<emc>\s*EMC)?",  # with shex: sunit; without, the EMC is left to what follows
     re.S,
 )
-# typst's span around one run: the span's opening right before a run, and its EMC right after
-_SPAN_OPEN = re.compile(rb"/Span\s*<</ActualText\s*<(?P<shex>[0-9A-Fa-f]*)>\s*>>\s*BDC\s*")
-_SPAN_CLOSE = re.compile(rb"\s*EMC")
 # What typst writes between the last run of one text object and the first of the next: its
 # end (ET, Q and the marked sequence's EMC) and the next one's frame (as fopen above), read in
 # one match; the same tokens as _TOKENS, with its lookarounds, so again only a shortcut.
