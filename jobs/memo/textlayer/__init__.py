@@ -48,7 +48,8 @@ import pikepdf
 from jobs.memo.textlayer.glyphs import glyph_texts, split_cluster
 from jobs.memo.textlayer.mend import TextLayerStats, _fix_page, _is_stray, _point, log
 from jobs.memo.textlayer.pdffonts import _Font, _load_font, _write_font
-from jobs.memo.textlayer.stream import _Group, _groups, _scan
+from jobs.memo.textlayer.shows import _Group, _groups
+from jobs.memo.textlayer.stream import _scan
 
 __all__ = ["TextLayerStats", "first_lines", "fix_text_layer", "glyph_texts", "split_cluster"]
 

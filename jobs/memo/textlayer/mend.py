@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from jobs.memo.textlayer.glyphs import is_mark
 from jobs.memo.textlayer.pdffonts import MARK_WIDTH, _Font, _utf16_hex
-from jobs.memo.textlayer.stream import Matrix, _Group, _groups, _inv, _mul, _scan, _Show, _Slot
+from jobs.memo.textlayer.shows import Matrix, _Group, _groups, _inv, _mul, _Show, _Slot
+from jobs.memo.textlayer.stream import _scan
 from jobs.memo.textlayer.tokens import _num
 
 log = logging.getLogger("jobs.memo.textlayer")
