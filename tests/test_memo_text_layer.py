@@ -299,6 +299,10 @@ MUTATIONS = [
     (b">>>BDC ", b"> >>BDC\n"),
     (b"\nEMC", b" EMC"),
     (b"]TJ", b"] TJ"),
+    (b" cm/c0 CS", b" cm /c0 CS"),
+    (b"\nS\nQ", b" S Q"),
+    (b" w 4 M", b" w 4 M [] 0 d"),
+    (b"\nEMC\nET", b"\nEMC ET"),
 ]
 
 

@@ -152,6 +152,8 @@ class _Scanner:
         self.tm, self.regular = IDENTITY, True
 
     def frame_gap(self, m: re.Match) -> None:  # _FRAME_GAP: as _TOKENS reads the same bytes
+        if m.group("emc0") is not None:
+            self.close_mark()
         if m.group("close") is not None:
             if m.group("emc") is not None:
                 self.frame_close(m)

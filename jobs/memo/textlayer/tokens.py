@@ -96,10 +96,22 @@ _FAST_UNIT = re.compile(
     re.S,
 )
 # What typst writes between the last run of one text object and the first of the next: its
-# end (ET, Q and the marked sequence's EMC) and the next one's frame (as fopen above), read in
-# one match; the same tokens as _TOKENS, with its lookarounds, so again only a shortcut.
+# end (ET, Q and the marked sequence's EMC), paths, and the next one's frame (as fopen above),
+# read in one match; the same tokens as _TOKENS, with its lookarounds, so only a shortcut.
+_PATH_OPS = (
+    rb"(?:re|m|l|c|v|y|h|S|s|f\*?|F|B\*?|b\*?|n|W\*?|w|J|j|M|CS|SCN|SC|RG|G|K|cs|scn|sc|rg|g|k)"
+)
+# typst's table rules and other paths: a layout artifact, q, cm, path and colour operators, Q,
+# EMC; the tokens of _TOKENS in it change nothing that lasts past its Q and EMC
+_PATH_BLOCK = (
+    rb"/Artifact\s*<</Type\s*/Layout>>\s*BDC\s*(?<![\w/])q\s+" + _SIX + rb"\s*cm"
+    rb"(?:\s*" + _NAME + rb"|\s+" + _NUM + rb"|\s+" + _PATH_OPS + rb"(?![^\s/\[\]()<>{}%]))*"
+    rb"\s+Q(?![\w])\s*EMC(?![\w])"
+)
 _FRAME_GAP = re.compile(
-    rb"(?:\s+(?P<close>ET\s*Q(?![\w])(?:\s*(?P<emc>EMC)(?![\w]))?))?\s*"
+    rb"(?:\s+(?P<emc0>EMC)(?![\w]))?"
+    rb"(?:\s+(?P<close>ET\s*Q(?![\w])(?:\s*(?P<emc>EMC)(?![\w]))?))?"
+    rb"(?:\s*" + _PATH_BLOCK + rb")*\s*"
     rb"(?:(?P<open>(?:(?P<ftag>" + _NAME + rb")\s*(?P<fprops>" + _PROPS + rb")\s*BDC\s*)?"
     rb"(?<![\w/])q\s+(?P<fcm>" + _SIX + rb")\s*cm\s*(?P<fcs>" + _NAME + rb"\s*cs)\s*"
     rb"(?P<fsc>(?:" + _NUM + rb"\s+)*" + _NUM + rb"\s*scn)\s*BT(?![\w]))\s*)?"
