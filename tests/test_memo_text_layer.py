@@ -42,6 +42,7 @@ from jobs.memo.textlayer import (
     mend,
     split_cluster,
 )
+from jobs.memo.textlayer.shows import _matrix
 from jobs.memo.textlayer.stream import _scan
 from jobs.memo.typesetting import _typeset_memo
 
@@ -278,7 +279,7 @@ def _shows_read(data: bytes, fonts: dict, every: bool, fast: bool) -> object:
             [e if isinstance(e, float) else e.glyph for e in s.entries],
             s.span,
             s.ctm,
-            s.tm,
+            _matrix(s.tm),
             s.fill,
             s.mode,
             s.regular,

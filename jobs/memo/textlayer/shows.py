@@ -55,7 +55,7 @@ class _Show:
     entries: list[float | _Slot]  # TJ adjustments and glyphs
     span: int | None  # the innermost ActualText span around it (an index into spans)
     ctm: Matrix
-    tm: Matrix
+    tm: Matrix | bytes  # bytes: its six numbers as written, read when needed (_matrix)
     fill: tuple[bytes, bytes]
     mode: bytes
     regular: bool  # no text state beyond Tf and Tr (Tc, Tw, Tz, Ts, Td …) in its text object

@@ -7,7 +7,7 @@ import re
 from collections.abc import Callable
 
 from jobs.memo.textlayer.pdffonts import _Font
-from jobs.memo.textlayer.shows import IDENTITY, Matrix, _matrix, _mul, _Show, _Slot
+from jobs.memo.textlayer.shows import IDENTITY, Matrix, _mul, _Show, _Slot
 from jobs.memo.textlayer.tokens import (
     _FAST_UNIT,
     _FRAME_GAP,
@@ -101,7 +101,7 @@ class _Scanner:
                     for t in tokens(data, pos, start):
                         handlers[t.lastgroup](t)  # type: ignore[index]
             self.mode, self.font_name, self.size = mode, font_name, float(size)
-            self.tm = tm  # read only for a run kept (_matrix): half are left out
+            self.tm = tm  # read only when needed (_matrix): for strays and their clusters
             show_start, show_end = m.span(6)
             token, is_array = (array, True) if array is not None else (lit, False)
             if shex is None:
@@ -241,13 +241,13 @@ class _Scanner:
         if font is None:
             return False
         items = _items(token, is_array)
-        glyphs = tuple(i for i in items if type(i) is int)
-        parts = font.quiet(glyphs, self.spans[span]) if glyphs else None
-        if parts is None:
+        key = font.quiet(items, self.spans[span])
+        if key is None:
             return False
-        self.settle_quiet(None, None, True)
+        if self.quiet is not None:
+            self.settle_quiet(None, None, True)
         self.skipped = None  # a run shown in a span: the run left out before stays out
-        self.quiet = (start, end, items, cut, self.state(font), span, glyphs, parts)
+        self.quiet = (start, end, items, cut, self.state(font), span, key)
         return True
 
     def settle_quiet(self, font: _Font | None, first: int | None, in_span: bool) -> None:
@@ -258,16 +258,13 @@ class _Scanner:
         held, self.quiet = self.quiet, None
         if held is None:
             return
-        start, end, items, cut, state, span, glyphs, parts = held
+        start, end, items, cut, state, span, key = held
         if first is not None and (first in font.marks or (not in_span and not font.old.get(first))):  # type: ignore[union-attr]
             q_font, size, ctm, tm, *rest = state
             entries = [i if type(i) is float else _Slot(i) for i in items]  # type: ignore[misc]
-            self.shows.append(
-                _Show(start, end, q_font, size, entries, span, ctm, _matrix(tm), *rest, cut)
-            )
+            self.shows.append(_Show(start, end, q_font, size, entries, span, ctm, tm, *rest, cut))
             return
-        for glyph, part in zip(glyphs, parts, strict=True):
-            state[0].code(glyph, part)
+        state[0].take_own(key)
 
     def show_op(self, m: re.Match) -> None:  # a TJ or Tj on its own
         is_array = m.lastgroup == "tj"
@@ -307,7 +304,7 @@ class _Scanner:
                             entries,
                             None,
                             ctm,
-                            _matrix(tm),
+                            tm,
                             *rest,
                             s_cut,
                         )
@@ -323,7 +320,7 @@ class _Scanner:
                 entries,
                 span,
                 self.ctm,
-                _matrix(self.tm),
+                self.tm,
                 self.fill,
                 self.mode,
                 self.regular,
