@@ -66,7 +66,7 @@ class _Show:
     changed: bool = False
 
     def slots(self) -> list[_Slot]:
-        return [e for e in self.entries if isinstance(e, _Slot)]
+        return [e for e in self.entries if type(e) is _Slot]
 
     def pen_after(self, slot: _Slot) -> float:
         """The x of the text position after `slot`, in this show's text space."""
@@ -97,19 +97,21 @@ def _groups(shows: list[_Show], spans: list[str]) -> list[_Group]:
     groups: list[_Group] = []
     current: int | None = None  # the span of the last group
     for index, show in enumerate(shows):
-        assert show.font is not None or not show.slots()
-        for slot in show.slots():
+        slots, span = show.slots(), show.span
+        assert show.font is not None or not slots
+        old = show.font.old if show.font is not None else {}
+        for slot in slots:
             last = groups[-1] if groups else None
-            if show.span is not None:
-                if last is not None and current == show.span:
+            if span is not None:
+                if last is not None and current == span:
                     last.slots.append(slot)
                     if last.shows[-1] != index:
                         last.shows.append(index)
                 else:
-                    groups.append(_Group(spans[show.span], [slot], [index]))
-                current = show.span
+                    groups.append(_Group(spans[span], [slot], [index]))
+                current = span
                 continue
-            text = show.font.old.get(slot.glyph, "")  # type: ignore[union-attr]
+            text = old.get(slot.glyph, "")
             if text or last is None or current is not None:
                 groups.append(_Group(text, [slot], [index]))
             else:  # a mark without text of its own: part of the cluster before it
