@@ -303,7 +303,7 @@ def render(r: dict[str, Any]) -> str:  # one page, top to bottom
             else ""
         )
         add(
-            f"`itabot compile --at …` wall time less `itabot --help` (process start-up, median {m_['itabot_help_median_s']} s), median of {m_['seed']['runs']}. "
+            f"`itabot compile --at …` wall time less `itabot --help` timed just before it (process start-up, median {m_['itabot_help_median_s']} s), median of {m_['seed']['runs']} (seed, the net of each run: {', '.join(str(n) for n in m_['seed'].get('net_runs_s', []))} s). "
             "The compile is an RQ job run in the worker process, where typst, its fonts and the "
             "text layer's glyph tables stay loaded (the worker warms them at start)." + when
         )

@@ -14,7 +14,6 @@ from zoneinfo import ZoneInfo
 
 from bot import cli_evidence, cli_org, cli_supervisor, line_setup
 from core.config import ConfigError, load_settings
-from core.texts import chat as texts
 from core.texts import cli as cli_texts
 from core.values import InviteKind
 
@@ -122,6 +121,7 @@ def cmd_invite(args: argparse.Namespace) -> int:
 
 
 def cmd_status(args: argparse.Namespace) -> int:
+    from core.texts import chat as texts
     from store import status as status_store
 
     _, r, org = _open(args)
@@ -181,22 +181,37 @@ def _wait_for(job: Job, timeout: float) -> bool:
         print(cli_texts.compiling(state, waited), end="", file=sys.stderr, flush=True)
 
 
-def _write_files(settings: Settings, org: str, version: int, out: str) -> None:
-    """Save the version's files under OUT/org/vN and print each with its signed link."""
-    from core.file_links import file_name, file_url
-    from store import versions
-    from store.db import files_client
+class _FileWriter:
+    """Writes a version's files out once they are stored: made while the worker compiles (the
+    imports, the connection, the folder), so that after the job only the reads are left."""
 
-    out_dir = Path(out) / org / f"v{version}"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    rb = files_client(settings)
-    print(f"version {version}")
-    for kind in ("pdf", "docx", "png"):
-        data = versions.read_file(rb, org, version, kind)
-        path = out_dir / file_name(org, version, kind)
-        if data is not None:
-            path.write_bytes(data)
-        print(f"{kind}\t{path}\t{file_url(settings, org, version, kind)}")
+    KINDS = ("pdf", "docx", "png")
+
+    def __init__(self, settings: Settings, org: str, version: int, out: str) -> None:
+        from core.file_links import file_name, file_url
+        from store.db import files_client
+
+        self.settings, self.org, self.version = settings, org, version
+        self.out_dir = Path(out) / org / f"v{version}"
+        self.out_dir.mkdir(parents=True, exist_ok=True)
+        self.paths = {k: self.out_dir / file_name(org, version, k) for k in self.KINDS}
+        self.urls = {k: file_url(settings, org, version, k) for k in self.KINDS}
+        self.rb = files_client(settings)
+        self.rb.ping()  # connected now, not after the job
+
+    def write(self) -> None:
+        """Save the version's files under OUT/org/vN and print each with its signed link."""
+        from store import versions
+
+        with self.rb.pipeline(transaction=False) as pipe:  # one round trip for the three
+            for kind in self.KINDS:
+                versions.read_file(pipe, self.org, self.version, kind)
+            files = dict(zip(self.KINDS, pipe.execute(), strict=True))
+        print(f"version {self.version}")
+        for kind in self.KINDS:
+            if files[kind] is not None:
+                self.paths[kind].write_bytes(files[kind])
+            print(f"{kind}\t{self.paths[kind]}\t{self.urls[kind]}")
 
 
 def cmd_compile(args: argparse.Namespace) -> int:
@@ -220,9 +235,10 @@ def cmd_compile(args: argparse.Namespace) -> int:
     if args.no_wait:
         print(f"version {version} queued")
         return 0
+    writer = _FileWriter(settings, org, version, args.out)
     if not _wait_for(job, args.timeout):
         return 1
-    _write_files(settings, org, version, args.out)
+    writer.write()
     return 0
 
 

@@ -17,14 +17,16 @@ import argparse
 import ipaddress
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import redis
 
 from core.config import Settings, load_settings
 from core.texts import cli as texts
-from line.client import LineClient, LineError
+
+if TYPE_CHECKING:  # the LINE client is imported by the commands that call LINE, not by `itabot`
+    from line.client import LineClient
 
 
 class Stop(Exception):
@@ -89,6 +91,8 @@ def _ask(settings: Settings, action: str, fn: Callable[[], Any]) -> Any:
             ) from None
         if status == 401:
             raise Stop(texts.TOKEN_INVALID) from None
+        from line.client import LineError
+
         body = exc.body if isinstance(exc, LineError) else str(getattr(exc, "body", "") or "")
         message = _message(body)
         raise Stop(
@@ -187,6 +191,7 @@ def _served_org() -> str | None:
 
 def _client(settings: Settings, org: str | None) -> LineClient:
     """The channel of `org` (its own credentials, else the environment's)."""
+    from line.client import LineClient
     from store import channels
     from store.db import store_client
 

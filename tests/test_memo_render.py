@@ -138,6 +138,23 @@ def test_seed_pdf_has_every_field(seed: tuple[MemoInput, RenderedMemo], seed_lin
     assert "นาโพธิ์" not in text
 
 
+@pytest.mark.parametrize("color", [False, True])
+def test_page_png_is_pdfiums_bitmap(seed: tuple[MemoInput, RenderedMemo], color: bool):
+    """page_png writes its own PNG (no filter, zlib level 1): it decodes to PDFium's pixels."""
+    from PIL import Image
+
+    from jobs.memo.render import PNG_PPI, page_png
+
+    _, rendered = seed
+    png = page_png(rendered.pdf, color=color)
+    document = pdfium.PdfDocument(rendered.pdf)
+    expected = document[0].render(scale=PNG_PPI / 72, grayscale=not color).to_pil()
+    image = Image.open(io.BytesIO(png))
+    image.load()
+    assert image.mode == ("RGB" if color else "L") and image.size == expected.size
+    assert image.tobytes() == expected.convert(image.mode).tobytes()
+
+
 def test_seed_pdf_pages_png(seed: tuple[MemoInput, RenderedMemo], seed_lines: list[Line]):
     _, rendered = seed
     reader = pypdf.PdfReader(io.BytesIO(rendered.pdf))

@@ -9,6 +9,7 @@ tests read the text back with the four readers and compare it with the text type
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import subprocess
@@ -33,7 +34,17 @@ from jobs.memo import RenderedMemo, render_memo
 from jobs.memo.fonts import font_files
 from jobs.memo.render import document_of
 from jobs.memo.samples import approved_chain, large_input, seed_input
-from jobs.memo.textlayer import fix_text_layer, glyph_texts, split_cluster
+from jobs.memo.textlayer import (
+    _page_content,
+    _page_fonts,
+    fix_text_layer,
+    glyph_texts,
+    mend,
+    split_cluster,
+)
+from jobs.memo.textlayer.shows import _matrix
+from jobs.memo.textlayer.stream import _scan
+from jobs.memo.typesetting import _typeset_memo
 
 # A4 in points, and the memo's margins (top 2.5 cm, bottom 2 cm): the body lies between
 PAGE_W, PAGE_H = 595.28, 841.89
@@ -254,6 +265,92 @@ def test_a_pdf_not_understood_is_left_alone():
     assert fixed == out.getvalue() and stats.skipped_pages == [1]
 
 
+def _shows_read(data: bytes, fonts: dict, every: bool, fast: bool) -> object:
+    scanned = _scan(data, fonts, every, fast=fast)
+    if scanned is None:
+        return None
+    shows, spans = scanned
+    return spans, [
+        (
+            s.start,
+            s.end,
+            id(s.font),
+            s.size,
+            [e if isinstance(e, float) else e.glyph for e in s.entries],
+            s.span,
+            s.ctm,
+            _matrix(s.tm),
+            s.fill,
+            s.mode,
+            s.regular,
+            s.artifact,
+            s.cut,
+        )
+        for s in shows
+    ]
+
+
+# typst's bytes written other ways a PDF may: the shortcuts step aside, the tokens read on
+MUTATIONS = [
+    (b" Tr/", b"\nTr /"),
+    (b"\nET\nQ\n", b" ET Q "),
+    (b"BT ", b"BT\n"),
+    (b" Tm[", b"  Tm ["),
+    (b"BDC\nq ", b"BDC q\n"),
+    (b">>>BDC ", b"> >>BDC\n"),
+    (b"\nEMC", b" EMC"),
+    (b"]TJ", b"] TJ"),
+    (b" cm/c0 CS", b" cm /c0 CS"),
+    (b"\nS\nQ", b" S Q"),
+    (b" w 4 M", b" w 4 M [] 0 d"),
+    (b"\nEMC\nET", b"\nEMC ET"),
+]
+
+
+def test_shortcuts_read_as_the_tokens_do():
+    """The scanner's shortcuts for typst's runs and frames give the shows that reading every
+    token with the one regular expression gives, on typst's PDFs and on their bytes written
+    otherwise (every show: without `every`, the spans that need nothing are held back, which
+    test_text_layer_same_without_shortcuts covers)."""
+    raw, _ = sample_pdfs()
+    seed_raw = _typeset_memo(memo("seed")[0])[0]
+    for pdf_bytes in (raw, seed_raw):
+        pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+        loaded: dict = {}
+        for page in pdf.pages:
+            data, fonts = _page_content(page), _page_fonts(page, loaded)
+            for old, new in [(b"", b""), *MUTATIONS]:
+                mutated = data.replace(old, new) if old else data
+                fast = _shows_read(mutated, fonts, True, fast=True)
+                assert fast == _shows_read(mutated, fonts, True, fast=False), old
+                assert fast is not None
+
+
+def _rewritten(pdf_bytes: bytes, old: bytes, new: bytes) -> bytes:
+    pdf = pikepdf.open(io.BytesIO(pdf_bytes))
+    for page in pdf.pages:
+        page.obj.Contents = pdf.make_stream(_page_content(page).replace(old, new))
+    out = io.BytesIO()
+    pdf.save(out)
+    return out.getvalue()
+
+
+def test_text_layer_same_without_shortcuts(monkeypatch: pytest.MonkeyPatch):
+    """The mended PDF is byte for byte the one made reading every token and keeping every
+    show (the file ID aside), for typst's PDFs and their bytes written otherwise."""
+    raw, _ = sample_pdfs()
+    seed_raw = _typeset_memo(memo("seed")[0])[0]
+    pdfs = [raw, seed_raw, *(_rewritten(raw, old, new) for old, new in MUTATIONS)]
+    fast = [fix_text_layer(pdf) for pdf in pdfs]
+    monkeypatch.setattr(mend, "_scan", functools.partial(_scan, fast=False))
+    slow = [fix_text_layer(pdf) for pdf in pdfs]
+    no_id = re.compile(rb"/ID \[<[0-9a-f]*><[0-9a-f]*>\]")
+    assert [(no_id.sub(b"", pdf), stats) for pdf, stats in fast] == [
+        (no_id.sub(b"", pdf), stats) for pdf, stats in slow
+    ]
+    assert all(not stats.skipped_pages and stats.strays_moved for _, stats in fast)
+
+
 # --------------------------------------------------------------------------- the memo
 @cache
 def memo(kind: str) -> tuple[dict, RenderedMemo]:
@@ -394,8 +491,6 @@ def test_memo_readers_agree(kind: str):
 
 
 def test_memo_page_unchanged_by_the_text_layer():
-    from jobs.memo.typesetting import _typeset_memo
-
     document, rendered = memo("seed")
     raw, *_ = _typeset_memo(document)
     assert_same_page(raw, rendered.pdf)

@@ -12,7 +12,9 @@ spell its text in a `/Span <</ActualText …>> BDC … EMC`. Two things go wrong
   as the first cluster it appeared in (``สำ`` for every ส).
 
 `fix_text_layer` rewrites the PDF (pikepdf; the content streams are read with one regular
-expression and written back in place) so that every reader gets the same, exact text:
+expression, typst's own runs and frames found first by narrower ones that skip ahead, and only
+the runs that change are written anew, the rest of the bytes kept) so that every reader gets
+the same, exact text:
 
 1. a stray mark glyph goes back into its cluster's run and ActualText span, at the same place
    on the page: its rise (and its offset, in whole font units) becomes part of the glyph, a
@@ -46,7 +48,8 @@ import pikepdf
 from jobs.memo.textlayer.glyphs import glyph_texts, split_cluster
 from jobs.memo.textlayer.mend import TextLayerStats, _fix_page, _is_stray, _point, log
 from jobs.memo.textlayer.pdffonts import _Font, _load_font, _write_font
-from jobs.memo.textlayer.stream import _Group, _groups, _scan
+from jobs.memo.textlayer.shows import _Group, _groups
+from jobs.memo.textlayer.stream import _scan
 
 __all__ = ["TextLayerStats", "first_lines", "fix_text_layer", "glyph_texts", "split_cluster"]
 

@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from jobs.memo.textlayer.glyphs import is_mark
 from jobs.memo.textlayer.pdffonts import MARK_WIDTH, _Font, _utf16_hex
-from jobs.memo.textlayer.stream import Matrix, _Group, _groups, _inv, _mul, _scan, _Show, _Slot
+from jobs.memo.textlayer.shows import Matrix, _Group, _groups, _inv, _matrix, _mul, _Show, _Slot
+from jobs.memo.textlayer.stream import _scan
 from jobs.memo.textlayer.tokens import _num
 
 log = logging.getLogger("jobs.memo.textlayer")
@@ -43,7 +44,7 @@ def _move_stray(shows: list[_Show], stray: _Group, target: _Group) -> bool:
         return False
     if not (s.regular and t.regular and s.fill == t.fill and s.mode == t.mode and s.size > 0):
         return False
-    s_matrix, t_matrix = _mul(s.tm, s.ctm), _mul(t.tm, t.ctm)
+    s_matrix, t_matrix = _mul(_matrix(s.tm), s.ctm), _mul(_matrix(t.tm), t.ctm)
     if _linear(s_matrix) != _linear(t_matrix):
         return False
     # where the stray's first glyph is drawn, in the cluster's text space
@@ -256,4 +257,4 @@ def _code(slot: _Slot) -> int:
 
 def _point(show: _Show, x: float) -> tuple[float, float]:
     """User-space point of text-space (x, 0) of `show`."""
-    return _mul((1.0, 0.0, 0.0, 1.0, x, 0.0), _mul(show.tm, show.ctm))[4:]  # type: ignore[return-value]
+    return _mul((1.0, 0.0, 0.0, 1.0, x, 0.0), _mul(_matrix(show.tm), show.ctm))[4:]  # type: ignore[return-value]

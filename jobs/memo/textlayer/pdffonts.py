@@ -64,6 +64,38 @@ class _Font:
             found = cache[items] = all(type(i) is float or i in plain for i in items)
         return found
 
+    def quiet(self, items: tuple[float | int, ...], text: str) -> tuple | None:
+        """For a span of these TJ items that needs nothing (no mark, each glyph advancing and
+        reading as its own first character, so keeping its own code): the key to take_own
+        them by; else None (remembered per span)."""
+        cache = self.__dict__.setdefault("_quiet", {})
+        key = (items, text)
+        found = cache.get(key, False)
+        if found is not False:
+            return found
+        glyphs = tuple(i for i in items if type(i) is int)
+        found = None
+        marks, names = self.marks, len(self.names)
+        if glyphs and all(g < names and g not in marks and not self.no_advance(g) for g in glyphs):
+            parts = self.split(glyphs, text)
+            if parts is not None and all(
+                self.candidates.get(g) and part == self.candidates[g][0]
+                for g, part in zip(glyphs, parts, strict=True)
+            ):
+                found = key
+                self.__dict__.setdefault("_quiet_parts", {})[key] = (glyphs, parts)
+        cache[key] = found
+        return found
+
+    def take_own(self, key: tuple) -> None:
+        """The codes of a quiet span (quiet): each glyph its own, once per font."""
+        taken = self.__dict__.setdefault("_taken", set())
+        if key not in taken:
+            taken.add(key)
+            glyphs, parts = self.__dict__["_quiet_parts"][key]
+            for glyph, part in zip(glyphs, parts, strict=True):
+                self.code(glyph, part)
+
     def no_advance(self, glyph: int) -> bool:
         """Whether `glyph` (a glyph id, not a code) draws without moving the text position."""
         cache = self.__dict__.setdefault("_no_advance", {})

@@ -1,95 +1,25 @@
-"""A page's content as the text layer sees it: its runs of glyphs (shows) with their place in
-the stream, matrices, colour and marked-content context, and the clusters they draw."""
+"""A page's content stream read into the shows the text layer mends (shows.py), typst's
+runs and frames found first by the fast patterns of tokens.py."""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
 
 from jobs.memo.textlayer.pdffonts import _Font
-from jobs.memo.textlayer.tokens import _TOKENS, _actual_text, _is_furniture, _items, _utf16_text
+from jobs.memo.textlayer.shows import IDENTITY, Matrix, _mul, _Show, _Slot
+from jobs.memo.textlayer.tokens import (
+    _FAST_UNIT,
+    _FRAME_GAP,
+    _TOKENS,
+    _actual_text,
+    _is_furniture,
+    _items,
+    _utf16_text,
+)
 
-Matrix = tuple[float, float, float, float, float, float]
-IDENTITY: Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
-
-
-def _mul(m: Matrix, n: Matrix) -> Matrix:
-    """m then n (PDF's row-vector convention: [x y 1] m n)."""
-    a, b, c, d, e, f = m
-    A, B, C, D, E, F = n
-    return (
-        a * A + b * C,
-        a * B + b * D,
-        c * A + d * C,
-        c * B + d * D,
-        e * A + f * C + E,
-        e * B + f * D + F,
-    )
-
-
-def _inv(m: Matrix) -> Matrix:
-    a, b, c, d, e, f = m
-    det = a * d - b * c
-    return (d / det, -b / det, -c / det, a / det, (c * f - d * e) / det, (b * e - a * f) / det)
-
-
-@dataclass(eq=False, slots=True)
-class _Slot:
-    """One glyph drawn: its glyph id and, once decided, the code that draws it."""
-
-    glyph: int
-    code: int | None = None
-
-
-@dataclass(slots=True)
-class _Show:
-    """One TJ/Tj: its place in the stream and what it draws, in order."""
-
-    start: int
-    end: int
-    font: _Font | None
-    size: float
-    entries: list[float | _Slot]  # TJ adjustments and glyphs
-    span: int | None  # the innermost ActualText span around it (an index into spans)
-    ctm: Matrix
-    tm: Matrix
-    fill: tuple[bytes, bytes]
-    mode: bytes
-    regular: bool  # no text state beyond Tf and Tr (Tc, Tw, Tz, Ts, Td …) in its text object
-    artifact: bool = False  # in the page's header or footer (typst marks them so), not the body
-    # what goes when the show is moved away: the show, or the span typst wrapped it in alone
-    cut: tuple[int, int] | None = None
-    removed: bool = False
-    changed: bool = False
-
-    def slots(self) -> list[_Slot]:
-        return [e for e in self.entries if isinstance(e, _Slot)]
-
-    def pen_after(self, slot: _Slot) -> float:
-        """The x of the text position after `slot`, in this show's text space."""
-        assert self.font is not None
-        x = 0.0
-        for entry in self.entries:
-            if isinstance(entry, _Slot):
-                x += self.font.glyph_width(entry.glyph) / 1000 * self.size
-                if entry is slot:
-                    return x
-            else:
-                x -= entry / 1000 * self.size
-        raise ValueError("slot not in this show")
-
-
-@dataclass
-class _Group:
-    """One cluster as typst wrote it: its text and its glyphs."""
-
-    text: str
-    slots: list[_Slot]
-    shows: list[int]  # indices of the shows drawing it
-
-
-def _entries(token: bytes, is_array: bool) -> list[float | _Slot]:
-    return [i if isinstance(i, float) else _Slot(i) for i in _items(token, is_array)]
+# where a number can begin (PDF: after white space or a delimiter), so a run's render mode
+_BEFORE_A_NUMBER = frozenset(b" \t\r\n\f\x00()<>[]{}/%")
 
 
 class _NotUnderstood(Exception):
@@ -99,17 +29,19 @@ class _NotUnderstood(Exception):
 class _Scanner:
     """Reads one content stream into shows, one method per kind of token (tokens.py)."""
 
-    def __init__(self, data: bytes, fonts: dict[bytes, _Font | None], every: bool):
-        self.data, self.fonts, self.every = data, fonts, every
+    def __init__(self, data: bytes, fonts: dict[bytes, _Font | None], every: bool, fast: bool):
+        self.data, self.fonts, self.every, self.fast = data, fonts, every, fast
         self.shows: list[_Show] = []
         self.spans: list[str] = []  # the ActualText of each span
         self.skipped: tuple | None = None  # the run left out just before, should the next need it
         self.ctm: Matrix = IDENTITY
-        self.tm: Matrix = IDENTITY
+        self.tm: Matrix | bytes = IDENTITY  # bytes: as written, not read yet (_matrix)
         self.fill: tuple[bytes, bytes] = (b"", b"")
         self.font_name, self.size, self.mode = b"", 0.0, b"0"
         self.stack: list[tuple[Matrix, tuple[bytes, bytes], bytes, float, bytes]] = []
         self.marks: list[int | None] = []  # per open marked-content sequence: its span
+        self.span: int | None = None  # the innermost span of those
+        self.quiet: tuple | None = None  # a span held back (hold_quiet)
         self.artifacts: list[bool] = []  # per open sequence: the page's header or footer?
         self.regular = True
         self.in_artifact = False
@@ -134,13 +66,59 @@ class _Scanner:
             "tj1": self.show_op,
         }
         try:
-            for m in _TOKENS.finditer(self.data):
-                handlers[m.lastgroup](m)  # type: ignore[index]
+            if self.fast:
+                self.read_fast(handlers)
+            else:  # every token by _TOKENS alone: what the shortcuts must agree with
+                for t in _TOKENS.finditer(self.data):
+                    handlers[t.lastgroup](t)  # type: ignore[index]
         except _NotUnderstood:
             return None
         if self.marks or self.stack:
             return None
         return self.shows, self.spans
+
+    def read_fast(self, handlers: dict[str, Callable[[re.Match], None]]) -> None:
+        """typst's runs (most of the bytes) found by _FAST_UNIT, the frames between them by
+        _FRAME_GAP, and anything else token by token, as _TOKENS reads it."""
+        data = self.data
+        tokens = _TOKENS.finditer
+        frame_gap = _FRAME_GAP.fullmatch
+        spans = self.spans
+        pos = 0  # where the content not yet read begins
+        for m in _FAST_UNIT.finditer(data):
+            shex, mode, font_name, size, tm, _, array, lit, emc = m.groups()
+            start = m.start()
+            if shex is None:
+                if start and data[start - 1] not in _BEFORE_A_NUMBER:
+                    continue  # not where _TOKENS would begin a run: left to it
+            elif emc is None:
+                continue  # a span that goes on after the run: left to _TOKENS
+            if start > pos + 1 or (start > pos and not data[pos:start].isspace()):
+                frame = frame_gap(data, pos, start)
+                if frame is not None:
+                    self.frame_gap(frame)
+                else:
+                    for t in tokens(data, pos, start):
+                        handlers[t.lastgroup](t)  # type: ignore[index]
+            self.mode, self.font_name, self.size = mode, font_name, float(size)
+            self.tm = tm  # read only when needed (_matrix): for strays and their clusters
+            show_start, show_end = m.span(6)
+            token, is_array = (array, True) if array is not None else (lit, False)
+            if shex is None:
+                self.add(token, is_array, show_start, show_end, (show_start, show_end), None)
+                pos = show_end
+                continue
+            pos = m.end()
+            spans.append(_utf16_text(shex))
+            span = len(spans) - 1
+            # the span goes too, should the run be moved away
+            if self.every or not self.hold_quiet(
+                token, is_array, show_start, show_end, (start, pos), span
+            ):
+                self.add(token, is_array, show_start, show_end, (start, pos), span)
+        for t in tokens(data, pos):
+            handlers[t.lastgroup](t)  # type: ignore[index]
+        self.settle_quiet(None, None, True)
 
     # -- graphics and marked-content state
     def push(self) -> None:
@@ -155,11 +133,14 @@ class _Scanner:
         self.marks.append(span)
         self.artifacts.append(artifact)
         self.in_artifact = any(self.artifacts)
+        if span is not None:
+            self.span = span
 
     def close_mark(self) -> None:
         if not self.marks:
             raise _NotUnderstood
-        self.marks.pop()
+        if self.marks.pop() is not None:
+            self.span = next((mark for mark in reversed(self.marks) if mark is not None), None)
         self.artifacts.pop()
         self.in_artifact = any(self.artifacts)
 
@@ -169,6 +150,23 @@ class _Scanner:
         self.ctm = _mul(tuple(map(float, m.group("fcm").split())), self.ctm)  # type: ignore[arg-type]
         self.fill = (m.group("fcs"), m.group("fsc"))
         self.tm, self.regular = IDENTITY, True
+
+    def frame_gap(self, m: re.Match) -> None:  # _FRAME_GAP: as _TOKENS reads the same bytes
+        if m.group("emc0") is not None:
+            self.close_mark()
+        if m.group("close") is not None:
+            if m.group("emc") is not None:
+                self.frame_close(m)
+            else:
+                self.pop()  # ET (nothing to do), Q
+        if m.group("open") is not None:
+            if m.group("ftag") is not None:
+                self.frame_open(m)
+            else:  # q, cm, colour, BT without the marked sequence
+                self.push()
+                self.ctm = _mul(tuple(map(float, m.group("fcm").split())), self.ctm)  # type: ignore[arg-type]
+                self.fill = (m.group("fcs"), m.group("fsc"))
+                self.tm, self.regular = IDENTITY, True
 
     def frame_close(self, m: re.Match) -> None:  # ET, Q, EMC
         self.pop()
@@ -233,6 +231,41 @@ class _Scanner:
             span, cut = len(self.spans) - 1, (m.start(), m.end())
         self.add(token, array is not None, start, end, cut, span)
 
+    def hold_quiet(
+        self, token: bytes, is_array: bool, start: int, end: int, cut: tuple, span: int
+    ) -> bool:
+        """Hold back a span of typst's around one run that needs nothing (_Font.quiet; about
+        half the spans): it is a show only if the next run needs it there, beginning with a
+        mark (a stray of its cluster) or a glyph without text (joining its cluster)."""
+        font = self.fonts.get(self.font_name)
+        if font is None:
+            return False
+        items = _items(token, is_array)
+        key = font.quiet(items, self.spans[span])
+        if key is None:
+            return False
+        if self.quiet is not None:
+            self.settle_quiet(None, None, True)
+        self.skipped = None  # a run shown in a span: the run left out before stays out
+        self.quiet = (start, end, items, cut, self.state(font), span, key)
+        return True
+
+    def settle_quiet(self, font: _Font | None, first: int | None, in_span: bool) -> None:
+        """The run shown next begins with glyph `first` of `font` (None: no run needs the held
+        span): the held span becomes a show before it if a mark begins it (a stray of the held
+        span's cluster) or, outside spans, a glyph without text (joining the cluster before it,
+        _groups); else only its codes are taken, each glyph its own."""
+        held, self.quiet = self.quiet, None
+        if held is None:
+            return
+        start, end, items, cut, state, span, key = held
+        if first is not None and (first in font.marks or (not in_span and not font.old.get(first))):  # type: ignore[union-attr]
+            q_font, size, ctm, tm, *rest = state
+            entries = [i if type(i) is float else _Slot(i) for i in items]  # type: ignore[misc]
+            self.shows.append(_Show(start, end, q_font, size, entries, span, ctm, tm, *rest, cut))
+            return
+        state[0].take_own(key)
+
     def show_op(self, m: re.Match) -> None:  # a TJ or Tj on its own
         is_array = m.lastgroup == "tj"
         token = m.group("arr") if is_array else m.group("lit")
@@ -242,29 +275,59 @@ class _Scanner:
         self, token: bytes, is_array: bool, start: int, end: int, cut: tuple, span: int | None
     ) -> None:
         if span is None:
-            span = next((mark for mark in reversed(self.marks) if mark is not None), None)
+            span = self.span
         font = self.fonts.get(self.font_name)
         items = _items(token, is_array)
         if font is None:
             if any(type(i) is int for i in items):
                 raise _NotUnderstood
-        elif not self.every and span is None and font.plain_run(items):
-            self.skipped = (start, end, token, is_array, cut, self.state(font))
+        elif span is None and not self.every and font.plain_run(items):
+            self.skipped = (start, end, items, cut, self.state(font))
             return
-        elif self.skipped is not None and span is None:
+        if self.quiet is not None and font is not None:
             first = next((i for i in items if type(i) is int), None)
-            if first is not None and not font.old.get(first):  # it joins the run before's
-                s_start, s_end, s_token, s_array, s_cut, s_state = self.skipped
-                entries = _entries(s_token, s_array)
-                self.shows.append(
-                    _Show(
-                        s_start, s_end, s_state[0], s_state[1], entries, None, *s_state[2:], s_cut
+            if first is not None:
+                self.settle_quiet(font, first, span is not None)
+        if font is not None and span is None:
+            if self.skipped is not None:
+                first = next((i for i in items if type(i) is int), None)
+                if first is not None and not font.old.get(first):  # it joins the run before's
+                    s_start, s_end, s_items, s_cut, s_state = self.skipped
+                    font_, size, ctm, tm, *rest = s_state
+                    entries = [i if type(i) is float else _Slot(i) for i in s_items]  # type: ignore[misc]
+                    self.shows.append(
+                        _Show(
+                            s_start,
+                            s_end,
+                            font_,
+                            size,
+                            entries,
+                            None,
+                            ctm,
+                            tm,
+                            *rest,
+                            s_cut,
+                        )
                     )
-                )
         self.skipped = None
         entries = [i if type(i) is float else _Slot(i) for i in items]  # type: ignore[misc]
-        state = self.state(font)
-        self.shows.append(_Show(start, end, state[0], state[1], entries, span, *state[2:], cut))
+        self.shows.append(
+            _Show(
+                start,
+                end,
+                font,
+                self.size,
+                entries,
+                span,
+                self.ctm,
+                self.tm,
+                self.fill,
+                self.mode,
+                self.regular,
+                self.in_artifact,
+                cut,
+            )
+        )
 
     def state(self, font: _Font | None) -> tuple:
         """(font, size, ctm, tm, fill, mode, regular, in_artifact) of a run shown now."""
@@ -281,41 +344,14 @@ class _Scanner:
 
 
 def _scan(
-    data: bytes, fonts: dict[bytes, _Font | None], every: bool = False
+    data: bytes, fonts: dict[bytes, _Font | None], every: bool = False, fast: bool = True
 ) -> tuple[list[_Show], list[str]] | None:
     """The shows of a content stream and the ActualText of its spans; None if not understood.
 
     A run outside any span whose glyphs all read as their own characters and all advance
     needs nothing (about half the runs): it is left out unless `every`, or unless the next
-    run begins with a mark that belongs to its last cluster.
+    run begins with a mark that belongs to its last cluster; likewise a span of typst's around
+    one run that needs nothing (_Scanner.hold_quiet). `fast=False` reads every token with
+    _TOKENS alone and keeps those spans, for the tests: the PDF mended must be the same.
     """
-    return _Scanner(data, fonts, every).run()
-
-
-def _groups(shows: list[_Show], spans: list[str]) -> list[_Group]:
-    """The clusters: an ActualText span is one; outside spans each glyph with a ToUnicode
-    entry begins one and the marks after it (no entry of their own) belong to it."""
-    groups: list[_Group] = []
-    current: int | None = None  # the span of the last group
-    for index, show in enumerate(shows):
-        assert show.font is not None or not show.slots()
-        for slot in show.slots():
-            last = groups[-1] if groups else None
-            if show.span is not None:
-                if last is not None and current == show.span:
-                    last.slots.append(slot)
-                    if last.shows[-1] != index:
-                        last.shows.append(index)
-                else:
-                    groups.append(_Group(spans[show.span], [slot], [index]))
-                current = show.span
-                continue
-            text = show.font.old.get(slot.glyph, "")  # type: ignore[union-attr]
-            if text or last is None or current is not None:
-                groups.append(_Group(text, [slot], [index]))
-            else:  # a mark without text of its own: part of the cluster before it
-                last.slots.append(slot)
-                if last.shows[-1] != index:
-                    last.shows.append(index)
-            current = None
-    return groups
+    return _Scanner(data, fonts, every, fast).run()

@@ -1,6 +1,7 @@
 """The content-stream operators the text layer reads, as typst writes them: one regular
 expression matches a page's runs, frames and markers in content order (everything else, paths
-and images, is passed over and copied through), with what decodes their operands."""
+and images, is passed over and copied through), narrower ones find typst's runs and frames
+faster (stream.py uses them first), with what decodes their operands."""
 
 from __future__ import annotations
 
@@ -42,7 +43,10 @@ _PROPS = rb"<<(?:[^<>]|<[^<>]*>)*>>"
 # The alternatives, most frequent first: typst's frames (a marked sequence, q, cm, colour, BT
 # ... ET, Q, EMC) and runs, a span with one run in it, matched whole so that a page takes a
 # few thousand matches; then every operator this module reads, one by one, for anything else.
+# The lookahead: a byte that can begin no token (whitespace, mostly) is passed over at once
+# instead of trying each alternative there.
 _TOKENS = re.compile(
+    rb"(?=[/0-9+\-.\[(<BEQqT'\"])(?:"
     rb"(?P<sunit>/Span\s*<</ActualText\s*<(?P<shex>[0-9A-Fa-f]*)>\s*>>\s*BDC\s*"
     + _unit("s")
     + rb"\s*EMC)"
@@ -70,8 +74,47 @@ _TOKENS = re.compile(
     rb"|(?P<quote>['\"])"
     rb"|(?P<color>(?:(?:" + _NAME + rb"|" + _NUM + rb")\s+)*(?:" + _NAME + rb"|" + _NUM + rb")\s*"
     rb"(?:cs|scn|sc|rg|g|k)(?![\w]))"
-    rb"|(?<![\w/])(?P<kw>BT|ET|EMC|q|Q)(?![\w])",
+    rb"|(?<![\w/])(?P<kw>BT|ET|EMC|q|Q)(?![\w]))",
     re.S,
+)
+# typst's run of glyphs, alone or in a span of its own (sunit above), found fast: the run starts
+# at its render mode (one digit where a number can begin, the scanner checks: sre skips ahead
+# to candidates instead of trying every alternative above at every byte), with possessive
+# quantifiers where the match cannot backtrack anyway. What lies between
+# two such runs (frames, spans, paths) is read with _TOKENS; a run that this pattern does not
+# match is read there too, the same way, so this is only a shortcut.
+_POSSESSIVE_LIT = rb"\((?:[^\\()]++|\\.)*+\)"
+_POSSESSIVE_NUM = rb"[-+]?+(?:\d++\.?+\d*+|\.\d++)(?![\d.])"
+_FAST_UNIT = re.compile(
+    rb"(?:/Span\s*<</ActualText\s*<(?P<shex>[0-9A-Fa-f]*)>\s*>>\s*BDC\s*)?"  # sunit's span
+    rb"(?P<mode>\d)\s*+Tr\s*+(?P<font>" + _NAME + rb")\s++"
+    rb"(?P<size>" + _POSSESSIVE_NUM + rb")\s*+Tf\s*+"
+    rb"(?P<tm>(?:" + _POSSESSIVE_NUM + rb"\s++){5}" + _POSSESSIVE_NUM + rb")\s*+Tm\s*+"
+    rb"(?P<show>\[(?P<arr>(?:" + _POSSESSIVE_LIT + rb"|<[0-9A-Fa-f\s]*+>|[^\]()<]++)*+)\]\s*+TJ"
+    rb"|(?P<lit>" + _POSSESSIVE_LIT + rb"|<[0-9A-Fa-f\s]*+>)\s*+Tj)"
+    rb"(?P<emc>\s*EMC)?",  # with shex: sunit; without, the EMC is left to what follows
+    re.S,
+)
+# What typst writes between the last run of one text object and the first of the next: its
+# end (ET, Q and the marked sequence's EMC), paths, and the next one's frame (as fopen above),
+# read in one match; the same tokens as _TOKENS, with its lookarounds, so only a shortcut.
+_PATH_OPS = (
+    rb"(?:re|m|l|c|v|y|h|S|s|f\*?|F|B\*?|b\*?|n|W\*?|w|J|j|M|CS|SCN|SC|RG|G|K|cs|scn|sc|rg|g|k)"
+)
+# typst's table rules and other paths: a layout artifact, q, cm, path and colour operators, Q,
+# EMC; the tokens of _TOKENS in it change nothing that lasts past its Q and EMC
+_PATH_BLOCK = (
+    rb"/Artifact\s*<</Type\s*/Layout>>\s*BDC\s*(?<![\w/])q\s+" + _SIX + rb"\s*cm"
+    rb"(?:\s*" + _NAME + rb"|\s+" + _NUM + rb"|\s+" + _PATH_OPS + rb"(?![^\s/\[\]()<>{}%]))*"
+    rb"\s+Q(?![\w])\s*EMC(?![\w])"
+)
+_FRAME_GAP = re.compile(
+    rb"(?:\s+(?P<emc0>EMC)(?![\w]))?"
+    rb"(?:\s+(?P<close>ET\s*Q(?![\w])(?:\s*(?P<emc>EMC)(?![\w]))?))?"
+    rb"(?:\s*" + _PATH_BLOCK + rb")*\s*"
+    rb"(?:(?P<open>(?:(?P<ftag>" + _NAME + rb")\s*(?P<fprops>" + _PROPS + rb")\s*BDC\s*)?"
+    rb"(?<![\w/])q\s+(?P<fcm>" + _SIX + rb")\s*cm\s*(?P<fcs>" + _NAME + rb"\s*cs)\s*"
+    rb"(?P<fsc>(?:" + _NUM + rb"\s+)*" + _NUM + rb"\s*scn)\s*BT(?![\w]))\s*)?"
 )
 _ARRAY_ITEM = re.compile(
     rb"(?P<lit>" + _LIT + rb")|<(?P<hex>[0-9A-Fa-f\s]*)>|(?P<num>" + _NUM + rb")"
