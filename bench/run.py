@@ -233,7 +233,7 @@ class Bench:
         wb.reset_between(w, SEED_ORG)
 
     # -- cost per update: the running worker's CPU and the Redis commands of web and worker ----
-    def cost(self, count: int = 3000, rate: float = 100.0) -> None:
+    def cost(self, count: int = 2000, rate: float = 100.0) -> None:
         """Worker CPU and Redis commands per status update as the running processes spend them
         (bench/redis_cost.py): a burst (closed loop, 16 connections) and a paced load."""
         w = self.world

@@ -9,6 +9,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from handlers.parse_vocab import normalise, prepare
 
@@ -37,16 +38,23 @@ _NOT_START = set("\u0e30\u0e31\u0e32\u0e33\u0e34\u0e35\u0e36\u0e37\u0e38\u0e39\u
 )
 
 
-@dataclass(frozen=True)
-class Fragment:
+class Fragment(NamedTuple):
+    """A title fragment as title_mentions gives it. The index itself holds the same fields as
+    plain tuples: the garbage collector stops tracking a tuple of strings (not a subclass), and
+    a worker serving 1,000 organisations holds ~800 fragments a plan; as objects, their 800,000
+    made each full collection take 0.7 s of the worker's CPU (bench/RESULTS.md, Scale)."""
+
     text: str
     ids: tuple[str, ...]
     weak: bool  # only generic words, accepted because it is a whole title ("การดำเนินงาน")
 
 
+_Entry = tuple[str, tuple[str, ...], bool]  # a Fragment's fields, as the index keeps them
+
+
 @dataclass(frozen=True)
 class TitleIndex:
-    by_start: dict[str, tuple[Fragment, ...]]  # first two characters → fragments, longest first
+    by_start: dict[str, tuple[_Entry, ...]]  # first two characters → fragments, longest first
 
 
 def _compact(text: str) -> str:
@@ -126,17 +134,17 @@ def titles_digest(measures: tuple[MeasureRef, ...]) -> str:
 
 
 def index_to_json(index: TitleIndex) -> str:
-    fragments = [[f.text, list(f.ids), f.weak] for group in index.by_start.values() for f in group]
+    fragments = [
+        [text, list(ids), weak] for group in index.by_start.values() for text, ids, weak in group
+    ]
     return json.dumps(fragments, ensure_ascii=False, separators=(",", ":"))
 
 
 def index_from_json(raw: str) -> TitleIndex:
-    by_start: dict[str, list[Fragment]] = {}
+    by_start: dict[str, list[_Entry]] = {}
     for text, ids, weak in json.loads(raw):
-        by_start.setdefault(text[:2], []).append(Fragment(text, tuple(ids), bool(weak)))
-    return TitleIndex(
-        {k: tuple(sorted(v, key=lambda f: -len(f.text))) for k, v in by_start.items()}
-    )
+        by_start.setdefault(text[:2], []).append((text, tuple(ids), bool(weak)))
+    return TitleIndex({k: tuple(sorted(v, key=lambda f: -len(f[0]))) for k, v in by_start.items()})
 
 
 def _build(measures: tuple[MeasureRef, ...]) -> TitleIndex:
@@ -151,7 +159,7 @@ def _build(measures: tuple[MeasureRef, ...]) -> TitleIndex:
             if title:
                 wholes.setdefault(_compact(title), set()).add(m.id)
     compact_titles = [(m.id, _compact(m.title), _compact(m.short_title)) for m in measures]
-    fragments: dict[str, Fragment] = {}
+    fragments: dict[str, _Entry] = {}
     for m in measures:
         for title in (m.title, m.short_title):
             for chunk in _LETTERS.findall(normalise(prepare(title))):
@@ -168,13 +176,11 @@ def _build(measures: tuple[MeasureRef, ...]) -> TitleIndex:
                             ids = tuple(i for i, _, _ in compact_titles if i in wholes[text])
                         else:
                             ids = tuple(i for i, t, st in compact_titles if text in t or text in st)
-                        fragments[text] = Fragment(text, ids, weak=not distinctive)
-    by_start: dict[str, list[Fragment]] = {}
+                        fragments[text] = (text, ids, not distinctive)
+    by_start: dict[str, list[_Entry]] = {}
     for fragment in fragments.values():
-        by_start.setdefault(fragment.text[:2], []).append(fragment)
-    return TitleIndex(
-        {k: tuple(sorted(v, key=lambda f: -len(f.text))) for k, v in by_start.items()}
-    )
+        by_start.setdefault(fragment[0][:2], []).append(fragment)
+    return TitleIndex({k: tuple(sorted(v, key=lambda f: -len(f[0]))) for k, v in by_start.items()})
 
 
 def _latin(text: str, k: int) -> bool:
@@ -196,16 +202,16 @@ def title_mentions(work: str, index: TitleIndex) -> list[tuple[int, Fragment]]:
                 (
                     f
                     for f in index.by_start.get(compact[i : i + 2], ())
-                    if compact.startswith(f.text, i)
+                    if compact.startswith(f[0], i)
                 ),
                 None,
             )
-            end = i + len(match.text) if match else 0
+            end = i + len(match[0]) if match else 0
             if match is None or (
-                match.text.isascii() and (_latin(compact, i - 1) or _latin(compact, end))
+                match[0].isascii() and (_latin(compact, i - 1) or _latin(compact, end))
             ):
                 i += 1
                 continue
-            found.append((chars[i][0], match))
+            found.append((chars[i][0], Fragment(*match)))
             i = end
     return found
