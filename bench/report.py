@@ -24,6 +24,18 @@ def _cpu_line(cpu: dict[str, Any]) -> str:
     return ", ".join(f"{k} {per[k]:.2f}" for k in order if per.get(k, 0) >= 0.01)
 
 
+# The baseline app's CPU per request (verify + LPUSH + 200: the same work in every run) in the
+# run of record of 2026-11-26 16:21, the last full run before the cost-per-event work. The ratio
+# of this run's to it says how much slower the shared machine is now than then.
+REFERENCE_BASELINE_CPU_MS = 0.88
+
+
+def machine_factor(r: dict[str, Any]) -> float | None:
+    """This run's baseline CPU per request over the reference run's (>1: a slower machine)."""
+    base = ((r.get("throughput") or {}).get("baseline") or {}).get("cpu_ms_per_event") or {}
+    return base["baseline"] / REFERENCE_BASELINE_CPU_MS if base.get("baseline") else None
+
+
 def bars(r: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
     out = []
     t = r.get("throughput")
@@ -76,6 +88,16 @@ def bars(r: dict[str, Any]) -> list[tuple[str, str, bool | None]]:
         cpu = burst["cpu_ms_per_update"]["worker"]
         cmds = burst["product_commands_per_update"]
         out.append(("worker CPU ≤ 3 ms per status update (a burst)", f"{cpu:g} ms", cpu <= 3))
+        factor = machine_factor(r)
+        if factor:
+            scaled = cpu / factor
+            out.append(
+                (
+                    "the same, scaled to the machine of the 2026-11-26 run (CPU ÷ the baseline's slow-down)",
+                    f"{scaled:.2f} ms ({cpu:g} ÷ {factor:.2f})",
+                    scaled <= 3,
+                )
+            )
         out.append(
             (
                 "≤ 20 Redis commands per status update, web + worker (a burst)",
@@ -283,6 +305,19 @@ def render(r: dict[str, Any]) -> str:  # one page, top to bottom
                 top = ", ".join(f"{k} {v / n:.2f}" for k, v in counted)
                 add(f"Burst, {part} commands per update: {top}.")
                 add("")
+        factor = machine_factor(r)
+        if factor:
+            add(
+                f"The machine: the baseline app's fixed work took {factor * REFERENCE_BASELINE_CPU_MS:.2f} ms of CPU per "
+                f"request in this run and {REFERENCE_BASELINE_CPU_MS} ms in the run of record of 2026-11-26, the "
+                f"last before the cost-per-event work (then: worker 6.85 ms per event to the last reply, 49.3 "
+                f"commands a job plus 6 in the web): this run's machine is {factor:.2f}× as slow, and the "
+                f"burst's worker CPU scaled to that machine is {burst['cpu_ms_per_update']['worker'] / factor:.2f} ms "
+                "per update."
+                if burst
+                else ""
+            )
+            add("")
         rt = c.get("web_round_trips")
         if rt:
             add(
