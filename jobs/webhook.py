@@ -34,8 +34,7 @@ def drain(shard: str) -> int:
     connection, retry = job.connection, queues.retry_abandoned()
     settings = load_settings()  # once a slice, not once a body
     deadline = time.monotonic() + event_queues.SLICE_SECONDS
-    handled_events = read = bodies = 0
-    dry_since: float | None = None  # when the inbox last ran dry
+    handled_events = read = 0
     while True:
         batch = event_queues.take(connection, shard, job.id, read)
         if batch is None:
@@ -51,18 +50,7 @@ def drain(shard: str) -> int:
                 job_id = event_queues.set_aside(connection, org, body, retry)
                 log.exception("webhook body set aside", extra={"org": org, "job": job_id})
             read += 1
-        bodies += read
-        now = time.monotonic()
-        if now >= deadline or (not batch and not bodies):
-            break
-        if batch:
-            dry_since = None
-            continue
-        # The inbox ran dry: in a steady trickle the next body is a few ms away, and waiting
-        # for it here costs less than the RQ job it would otherwise start.
-        dry_since = dry_since or now
-        wait = min(deadline, dry_since + event_queues.LINGER_SECONDS) - now
-        if wait <= 0 or not event_queues.wait_for_more(connection, shard, wait):
+        if not batch or time.monotonic() >= deadline:
             break
     event_queues.hand_over(connection, shard, job.id, read, retry)
     return handled_events

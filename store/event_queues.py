@@ -51,7 +51,6 @@ OWNER_GRACE = 10  # seconds a web process has to queue the job it just made the 
 BATCH = 20  # bodies read in one round trip
 SLICE_SECONDS = 0.25  # a drain job's turn before it yields to the other shards
 SET_ASIDE_DELAY = 10  # seconds before a body that raised is tried again on its own
-LINGER_SECONDS = 0.05  # how long a drain job whose inbox just ran dry waits for the next body
 
 # Is the owner ("<job id> <unix time>") of an inbox still going to drain it: its RQ job (RQ's
 # key rq:job:<id>, on the same Redis) is queued, running or waiting for a retry, or it is so
@@ -70,18 +69,12 @@ local function owner_live(owner, now)
 end
 """
 
-# KEYS: inbox, owner, bell; ARGV: entry, new job id, now, grace. 1: the new job owns the inbox
-# now. With a live owner, the bell (a list of at most one item) wakes it if it is waiting.
+# KEYS: inbox, owner; ARGV: entry, new job id, now, grace. 1: the new job owns the inbox now.
 _PUSH = (
     _OWNER_LIVE
     + """
 redis.call('RPUSH', KEYS[1], ARGV[1])
-if owner_live(redis.call('GET', KEYS[2]), tonumber(ARGV[3])) then
-  redis.call('RPUSH', KEYS[3], '1')
-  redis.call('LTRIM', KEYS[3], -1, -1)
-  redis.call('EXPIRE', KEYS[3], 60)
-  return 0
-end
+if owner_live(redis.call('GET', KEYS[2]), tonumber(ARGV[3])) then return 0 end
 redis.call('SET', KEYS[2], ARGV[2] .. ' ' .. ARGV[3])
 return 1
 """
@@ -144,10 +137,6 @@ def _owner_key(shard: str) -> str:
     return f"itabot:inbox-owner:{shard}"
 
 
-def _bell_key(shard: str) -> str:
-    return f"itabot:inbox-bell:{shard}"
-
-
 def _entry(org: str, body: str) -> bytes:
     # An organisation id has no newline (core.values.is_org_id): the first one ends it.
     return f"{org}\n{body}".encode()
@@ -182,7 +171,7 @@ def enqueue_body(connection: redis.Redis, org: str, body: str, retry: Retry) -> 
     owns = run_script(
         connection,
         _PUSH,
-        [inbox_key(shard), _owner_key(shard), _bell_key(shard)],
+        [inbox_key(shard), _owner_key(shard)],
         [_entry(org, body), job_id, _now(), OWNER_GRACE],
     )
     if owns:
@@ -199,14 +188,6 @@ def take(
         connection, _TAKE, [inbox_key(shard), _owner_key(shard)], [job_id, handled, limit or BATCH]
     )
     return None if found is None else [_parse(entry) for entry in found]
-
-
-def wait_for_more(connection: redis.Redis, shard: str, seconds: float) -> bool:
-    """Wait up to `seconds` for a body to come to the shard's inbox (its web script rings the
-    bell); True when one may have. A drain job whose inbox just ran dry waits so, rather than
-    end and leave the next body a new RQ job (≈45 commands and a few ms of CPU of bookkeeping
-    each) when bodies come a few ms apart."""
-    return connection.blpop([_bell_key(shard)], timeout=seconds) is not None
 
 
 def hand_over(

@@ -172,32 +172,3 @@ def test_a_body_that_raises_is_set_aside_and_the_rest_go_on(rq, rdb, handled, mo
     job = Job.fetch(scheduled[0], connection=rq)
     assert job.func_name == "jobs.webhook.process_body" and job.args == (ORG, broken)
     assert job.retries_left == retry_abandoned().max
-
-
-def test_a_drain_job_whose_inbox_ran_dry_waits_for_the_next_body_of_a_trickle(
-    rq, rdb, handled, monkeypatch
-):
-    """A body a few ms after the inbox ran dry is handled by the same job: no new RQ job (and
-    its bookkeeping) per body of a steady trickle."""
-    import threading
-
-    monkeypatch.setattr(event_queues, "LINGER_SECONDS", 1.0)  # generous: a loaded test machine
-    monkeypatch.setattr(event_queues, "SLICE_SECONDS", 5.0)
-    (first_id, first), second = _bodies(2)
-    assert _push(rq, [(first_id, first)]) == 1
-    queued_again: list[int] = []
-
-    def trickle() -> None:  # the next body as soon as the first is handled
-        deadline = time.monotonic() + 30
-        while not events.event_done(rdb, ORG, first_id) and time.monotonic() < deadline:
-            time.sleep(0.001)
-        queued_again.append(_push(rq, [second]))
-
-    thread = threading.Thread(target=trickle)
-    thread.start()
-    _work(rq)
-    thread.join()
-    assert queued_again == [0]  # the running job owned the inbox: no job queued for it
-    assert [body for _, body in handled] == [first, second[1]]
-    assert len(Queue(SHARD, connection=rq).finished_job_registry.get_job_ids()) == 1
-    assert event_queues.waiting(rq) == 0 and not rq.exists(OWNER)
