@@ -27,14 +27,15 @@ def ensure_index(r: redis.Redis, org: str, measures: list[MeasureRef]) -> None:
     if raw is not None:
         parse_titles.remember(key, parse_titles.index_from_json(raw))
         return
-    index = parse_titles.title_index(key)
-    plan_derived.put(r, org, NAME, digest, parse_titles.index_to_json(index))
+    _keep(r, org, key, digest)
 
 
 def build_for(r: redis.Redis, plan: Plan) -> None:
     """At plan load: build the index once and keep it beside the plan."""
     key = tuple(refs(plan))
+    _keep(r, plan.org.id, key, parse_titles.titles_digest(key))
+
+
+def _keep(r: redis.Redis, org: str, key: tuple[MeasureRef, ...], digest: str) -> None:
     index = parse_titles.title_index(key)
-    plan_derived.put(
-        r, plan.org.id, NAME, parse_titles.titles_digest(key), parse_titles.index_to_json(index)
-    )
+    plan_derived.put(r, org, NAME, digest, parse_titles.index_to_json(index))

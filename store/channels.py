@@ -135,7 +135,9 @@ def channel_for(settings: Settings, r: redis.Redis, org: str | None) -> tuple[st
 
 def token_for(settings: Settings, r: redis.Redis, org: str | None) -> str:
     """The access token for the organisation's outgoing calls (replies, pushes, menus)."""
-    return channel_for(settings, r, org)[1]
+    return (
+        token_from(settings, r.hmget(channel_key(org), *FIELDS)) if org else settings.access_token
+    )
 
 
 def check_master_key(settings: Settings, r: redis.Redis) -> None:
