@@ -72,6 +72,13 @@ class Monitor:
         return self
 
     def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """End the window (at the last answer: the checks that follow are the bench's work, and
+        the worker idling through them would be charged to the updates)."""
+        if self._proc is None:
+            return
         self.seconds = time.monotonic() - self.t0
         self.cpu1 = {n: procs.cpu_seconds_of_group(g) for n, g in self.groups.items()}
         self._map_ports()  # connections opened during the run
@@ -79,6 +86,7 @@ class Monitor:
         assert self._proc is not None
         self._proc.terminate()
         self._proc.wait(10)
+        self._proc = None
 
     def counts(self) -> dict[str, Any]:
         """Commands per process (client-issued), the commands scripts ran inside Redis, and the

@@ -167,9 +167,17 @@ class Bench:
         self.log(
             f"  real {real['rps_200']} req/s p50 {real['p50_ms']} ms p99 {real['p99_ms']} ms; draining"
         )
-        check = wb.end_to_end(w, res, sent, SEED_ORG, 240 if not self.quick else 120, mix)
-        c2 = w.cpu()
-        check |= {"cpu_to_last_reply": cpu_delta(c0, c2, check["answered"])}
+        at_answer: list[dict[str, float]] = []
+        check = wb.end_to_end(
+            w,
+            res,
+            sent,
+            SEED_ORG,
+            240 if not self.quick else 120,
+            mix,
+            on_answered=lambda: at_answer.append(w.cpu()),
+        )
+        check |= {"cpu_to_last_reply": cpu_delta(c0, at_answer[0], check["answered"])}
         self.log(f"  end to end {check['events_rate_end_to_end']} events/s, ok={check['ok']}")
         self.results["throughput"] = {
             "connections": 16,
@@ -197,9 +205,11 @@ class Bench:
         c0 = w.cpu()
         res, sent = wb.open_(w.web_port, mix, rate, self.open_seconds)
         real = res.summary()
-        check = wb.end_to_end(w, res, sent, SEED_ORG, 60, mix)
-        c1 = w.cpu()
-        check |= {"cpu_to_last_reply": cpu_delta(c0, c1, check["answered"])}
+        at_answer: list[dict[str, float]] = []
+        check = wb.end_to_end(
+            w, res, sent, SEED_ORG, 60, mix, on_answered=lambda: at_answer.append(w.cpu())
+        )
+        check |= {"cpu_to_last_reply": cpu_delta(c0, at_answer[0], check["answered"])}
         self.log(
             f"  real p99 {real['p99_ms']} ms (baseline {baseline['p99_ms']} ms); "
             f"worst wait {check['worst_user_wait_ms']['max']} ms, ok={check['ok']}"
@@ -255,7 +265,7 @@ class Bench:
             mix = w.mix(staff, w.sim_tokens(staff, n, mix=updates), seed, mix=updates)
             with Monitor(procs.BENCH_REDIS_URL, w.groups()) as monitor:
                 res, sent = load(mix)
-                check = wb.end_to_end(w, res, sent, SEED_ORG, 240, mix)
+                check = wb.end_to_end(w, res, sent, SEED_ORG, 240, mix, on_answered=monitor.stop)
             out[name] = per_update(monitor.counts(), check["answered"]) | {
                 "web": res.summary(),
                 "end_to_end": check,
@@ -337,7 +347,7 @@ class Bench:
             first_of_org = [p for p in first_of_org if p.org in set(new)]
             warm_tokens = w.sim_tokens(first_of_org, len(first_of_org), mix={"text": 1.0})
             warm = w.mix(first_of_org, warm_tokens, total + 7, mix={"text": 1.0})
-            cold_c0 = w.cpu()
+            cold_c0, cold_c1 = w.cpu(), []
             warm_res, warm_sent = wb.closed(w.web_port, warm, 16, 120, count=len(first_of_org))
             warm_check = wb.end_to_end(
                 w,
@@ -347,19 +357,35 @@ class Bench:
                 240,
                 warm,
                 orgs=sorted({p.org for p in first_of_org}),
+                on_answered=lambda into=cold_c1: into.append(w.cpu()),
             )
-            cold = cpu_delta(cold_c0, w.cpu(), warm_check["answered"])
+            cold = cpu_delta(cold_c0, cold_c1[0], warm_check["answered"])
             wb.reset_between(w, *sorted({p.org for p in first_of_org}))
             # each event from a staff member of a random org, sent to /callback/<org>
             picks = random.Random(total + 1).sample(staff, min(len(staff), count))
             tokens = w.sim_tokens(picks, count, mix={"text": 0.5, "tap": 0.5})
             mix = w.mix(picks, tokens, total, mix={"text": 0.5, "tap": 0.5})
             c0 = w.cpu()
+            answered_cpu: list[dict[str, float]] = []
+
+            def answered(monitor: Monitor, into: list = answered_cpu) -> None:
+                monitor.stop()  # the window ends at the last answer
+                into.append(w.cpu())
+
             with Monitor(procs.BENCH_REDIS_URL, w.groups()) as monitor:
                 res, sent = wb.closed(w.web_port, mix, 16, 60, count=count)
                 orgs = sorted({req_org(q) for _, q in sent})
-                check = wb.end_to_end(w, res, sent, SEED_ORG, 240, mix, orgs=orgs)
-            c1 = w.cpu()
+                check = wb.end_to_end(
+                    w,
+                    res,
+                    sent,
+                    SEED_ORG,
+                    240,
+                    mix,
+                    orgs=orgs,
+                    on_answered=lambda: answered(monitor),
+                )
+            c1 = answered_cpu[0]
             web = res.summary()
             cost = per_update(monitor.counts(), check["answered"])
             out[str(total)] = {

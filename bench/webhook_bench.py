@@ -4,6 +4,7 @@ and the end-to-end check of what the real app's events became."""
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from typing import Any
 
 from bench import events, loadgen
@@ -51,10 +52,14 @@ def end_to_end(
     drain_timeout: float,
     mix: events.Mix,
     orgs: list[str] | None = None,
+    on_answered: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
-    """Wait for the worker to finish, then check every event and count the answers."""
+    """Wait for the worker to finish, then check every event and count the answers;
+    `on_answered` is called once the answers are in, before the checks."""
     drained = wait_drained(world.r, drain_timeout)
     calls = collect_answers(world, sum(1 for _, q in sent if q.kind != "redelivery"))
+    if on_answered is not None:
+        on_answered()
     if orgs is None:
         orgs = [org]
         status = {org: cli_status(world.env, org)}

@@ -12,13 +12,17 @@ import logging
 import time
 
 import redis
-from rq import get_current_job
+from rq import Queue, get_current_job
 
 from core.config import load_settings
 from handlers import pipeline
 from store import event_queues, queues
 
 log = logging.getLogger("itabot.webhook")
+
+# RQ's lists of the queues `itabot worker` serves (jobs/worker.py): a drain job waits for the
+# next body only while they are all empty.
+SERVED_QUEUE_KEYS = [Queue.redis_queue_namespace_prefix + name for name in queues.ALL]
 
 
 def process_body(org: str, body: str) -> int:
@@ -50,7 +54,12 @@ def drain(shard: str) -> int:
                 job_id = event_queues.set_aside(connection, org, body, retry)
                 log.exception("webhook body set aside", extra={"org": org, "job": job_id})
             read += 1
-        if not batch or time.monotonic() >= deadline:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            break
+        if not batch and not event_queues.linger(
+            connection, shard, SERVED_QUEUE_KEYS, min(left, event_queues.LINGER_SECONDS)
+        ):
             break
     event_queues.hand_over(connection, shard, job.id, read, retry)
     return handled_events

@@ -33,30 +33,38 @@ class LineError(Exception):
         return f"LINE API {self.status}: {self.body[:500]}"
 
 
-# One SDK client (and its connection pool) per channel, for the channels in recent use: a
-# worker serving many organisations keeps the busy ones warm without holding them all.
-@functools.lru_cache(maxsize=256)
-def _api(host: str | None, token: str) -> Any:
+# One SDK client, and so one pool of keep-alive connections, per host: every channel's calls
+# share it and carry their own channel's token (the SDK's per-request `_request_auth`). A
+# client per channel made a worker serving hundreds of organisations build an SDK
+# configuration and open a new connection whenever a channel fell out of its cache.
+@functools.cache
+def _api(host: str | None) -> Any:
     # Imported here: the SDK costs about a second to import, and only senders need it.
     # host None: the real platform, where the SDK picks api.line.me or api-data.line.me.
+    # No token of its own: a call that forgot its channel's token is refused by LINE (401).
     from linebot.v3.messaging import ApiClient, Configuration, MessagingApi
 
-    return MessagingApi(ApiClient(Configuration(host=host, access_token=token)))
+    return MessagingApi(ApiClient(Configuration(host=host, access_token="")))
 
 
 @functools.cache
-def _blob(host: str | None, token: str) -> Any:
+def _blob(host: str | None) -> Any:
     # The content API lives on its own host (api-data.line.me); None lets the SDK pick it.
     from linebot.v3.messaging import ApiClient, Configuration, MessagingApiBlob
 
-    return MessagingApiBlob(ApiClient(Configuration(host=host, access_token=token)))
+    return MessagingApiBlob(ApiClient(Configuration(host=host, access_token="")))
 
 
-def _call(fn: Any, *args: Any, **kwargs: Any) -> Any:
+def _bearer(token: str) -> dict[str, str]:
+    # the shape of the SDK's own auth setting (Configuration.auth_settings()["Bearer"])
+    return {"type": "bearer", "in": "header", "key": "Authorization", "value": f"Bearer {token}"}
+
+
+def _call(fn: Any, auth: dict[str, str], *args: Any, **kwargs: Any) -> Any:
     from linebot.v3.messaging import ApiException
 
     try:
-        return fn(*args, _request_timeout=REQUEST_TIMEOUT, **kwargs)
+        return fn(*args, _request_timeout=REQUEST_TIMEOUT, _request_auth=auth, **kwargs)
     except ApiException as exc:
         raise LineError(int(exc.status or 0), str(exc.body or exc.reason or "")) from None
 
@@ -67,13 +75,14 @@ class LineClient:
 
     def __init__(self, settings: Settings, token: str | None = None):
         self.token = token or settings.access_token  # also for the rich menu's own clients
-        self._api = _api(settings.line_api_url, self.token)
-        self._blob = _blob(settings.line_data_api_url, self.token)
+        self._auth = _bearer(self.token)
+        self._api = _api(settings.line_api_url)
+        self._blob = _blob(settings.line_data_api_url)
 
     def content(self, message_id: str) -> tuple[bytes, str]:
         """The bytes and content type of an image or file a user sent (LINE keeps them for a
         limited time: fetch at once)."""
-        response = _call(self._blob.get_message_content_with_http_info, message_id)
+        response = _call(self._blob.get_message_content_with_http_info, self._auth, message_id)
         headers = response.headers or {}
         return bytes(response.data or b""), str(headers.get("Content-Type") or "")
 
@@ -84,6 +93,7 @@ class LineClient:
         # checked against LINE's OpenAPI schema by the simulator in the tests instead.
         _call(
             self._api.api_client.call_api,
+            self._auth,
             "/v2/bot/message/reply",
             "POST",
             header_params={"Accept": "application/json", "Content-Type": "application/json"},
@@ -99,7 +109,7 @@ class LineClient:
 
         request = PushMessageRequest.from_dict({"to": to, "messages": messages})
         try:
-            _call(self._api.push_message, request, x_line_retry_key=retry_key)
+            _call(self._api.push_message, self._auth, request, x_line_retry_key=retry_key)
         except LineError as exc:
             if exc.status != 409:  # 409: this retry key was accepted before
                 raise
@@ -109,14 +119,14 @@ class LineClient:
 
         request = MulticastRequest.from_dict({"to": to, "messages": messages})
         try:
-            _call(self._api.multicast, request, x_line_retry_key=retry_key)
+            _call(self._api.multicast, self._auth, request, x_line_retry_key=retry_key)
         except LineError as exc:
             if exc.status != 409:
                 raise
 
     def profile_name(self, user_id: str) -> str:
         try:
-            return _call(self._api.get_profile, user_id).display_name or ""
+            return _call(self._api.get_profile, self._auth, user_id).display_name or ""
         except LineError:
             return ""
 
@@ -126,6 +136,7 @@ class LineClient:
         try:
             _call(
                 self._api.show_loading_animation,
+                self._auth,
                 ShowLoadingAnimationRequest(chatId=user_id, loadingSeconds=seconds),
             )
         except Exception as exc:  # noqa: BLE001 - cosmetic: never fail an event over it
@@ -135,17 +146,17 @@ class LineClient:
 
     def bot_info(self) -> dict[str, Any]:
         """GET /v2/bot/info: userId, basicId, displayName, …"""
-        return _call(self._api.get_bot_info).to_dict()
+        return _call(self._api.get_bot_info, self._auth).to_dict()
 
     def webhook_endpoint(self) -> tuple[str, bool]:
         """GET /v2/bot/channel/webhook/endpoint: (URL, "" when not set; whether it is on)."""
-        answer = _call(self._api.get_webhook_endpoint)
+        answer = _call(self._api.get_webhook_endpoint, self._auth)
         return answer.endpoint or "", bool(answer.active)
 
     def set_webhook_endpoint(self, url: str) -> None:
         from linebot.v3.messaging import SetWebhookEndpointRequest
 
-        _call(self._api.set_webhook_endpoint, SetWebhookEndpointRequest(endpoint=url))
+        _call(self._api.set_webhook_endpoint, self._auth, SetWebhookEndpointRequest(endpoint=url))
 
     def test_webhook(self, url: str | None = None) -> dict[str, Any]:
         """POST /v2/bot/channel/webhook/test (LINE calls the URL, default the one set):
@@ -153,7 +164,7 @@ class LineClient:
         from linebot.v3.messaging import TestWebhookEndpointRequest
 
         request = TestWebhookEndpointRequest(endpoint=url) if url else None
-        answer = _call(self._api.test_webhook_endpoint, request)
+        answer = _call(self._api.test_webhook_endpoint, self._auth, request)
         return answer.to_dict()
 
     @property

@@ -9,6 +9,7 @@ and answer nothing, so no LINE is needed here.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Iterator
 
@@ -172,3 +173,71 @@ def test_a_body_that_raises_is_set_aside_and_the_rest_go_on(rq, rdb, handled, mo
     job = Job.fetch(scheduled[0], connection=rq)
     assert job.func_name == "jobs.webhook.process_body" and job.args == (ORG, broken)
     assert job.retries_left == retry_abandoned().max
+
+
+def _push_when(rq, condition, bodies: list[tuple[str, str]], queued: list[int]) -> threading.Thread:
+    """Push the bodies from another thread once `condition()` holds (the web process beside a
+    working drain job); how many drain jobs that queued goes into `queued`."""
+
+    def run() -> None:
+        deadline = time.monotonic() + 10
+        while not condition() and time.monotonic() < deadline:
+            time.sleep(0.002)
+        queued.append(_push(rq, bodies))
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread
+
+
+def test_a_drain_job_whose_inbox_ran_dry_takes_the_next_body_itself(rq, handled, monkeypatch):
+    # a steady trickle: without the wait each body would be a new RQ job
+    monkeypatch.setattr(event_queues, "LINGER_SECONDS", 5.0)  # the body comes well within it
+    monkeypatch.setattr(event_queues, "SLICE_SECONDS", 10.0)
+    first, second = _bodies(2)
+    queued: list[int] = []
+    _push(rq, [first])
+    pusher = _push_when(rq, lambda: len(handled) == 1, [second], queued)
+    started = time.monotonic()
+    _work(rq, max_jobs=1)
+    pusher.join()
+    assert [body for _, body in handled] == [first[1], second[1]]
+    assert queued == [0]  # the second body's script found the lingering owner: no new job
+    assert Queue(SHARD, connection=rq).count == 0 and event_queues.waiting(rq) == 0
+    assert not rq.exists(OWNER)
+    # and once nothing more came, the job ended after one wait, not after its slice
+    assert time.monotonic() - started < 8.0
+
+
+def test_a_drain_job_waits_for_no_body_while_another_job_is_queued(rq, handled, monkeypatch):
+    monkeypatch.setattr(event_queues, "LINGER_SECONDS", 5.0)
+    monkeypatch.setattr(event_queues, "SLICE_SECONDS", 10.0)
+    keys = webhook_job.SERVED_QUEUE_KEYS
+    started = time.monotonic()
+    assert not event_queues.linger(rq, SHARD, keys, 0.2)  # nothing came: waited, then no
+    assert time.monotonic() - started >= 0.15
+    # a push queued by an event just handled (the delivery queue): no wait at all, so that
+    # push goes out before the next event of the inbox is handled
+    Queue("delivery", connection=rq).enqueue("time.sleep", 0)
+    started = time.monotonic()
+    assert not event_queues.linger(rq, SHARD, keys, 5.0)
+    assert time.monotonic() - started < 1.0
+    # the worker: the drain job ends with its dry inbox and the delivery job runs next
+    _push(rq, _bodies(1))
+    _work(rq, max_jobs=1)
+    assert len(handled) == 1 and not rq.exists(OWNER)
+    assert Queue("delivery", connection=rq).count == 1
+
+
+def test_a_body_pushed_while_the_owner_waits_wakes_it_at_once(rq):
+    # the first body makes a drain job the owner, the second finds it and rings for it
+    assert _push(rq, _bodies(2)) == 1
+    # (no queue keys: the owner's own queued job would count as another job waiting)
+    started = time.monotonic()
+    assert event_queues.linger(rq, SHARD, [], 5.0)  # rung before the wait: no wait
+    assert time.monotonic() - started < 1.0
+    queued: list[int] = []
+    pusher = _push_when(rq, lambda: time.monotonic() - started > 0.2, _bodies(1), queued)
+    assert event_queues.linger(rq, SHARD, [], 5.0)  # woken by the push, not by the timeout
+    pusher.join()
+    assert queued == [0] and time.monotonic() - started < 2.0

@@ -253,3 +253,32 @@ def test_the_chat_page_picks_a_channel_for_a_new_user(
     (user,) = client.users(channel=b)
     assert [message_text(m) for m in client.messages(user["userId"])] == ["echo: hello"]
     assert not client.users(channel="default")
+
+
+def test_the_product_client_sends_each_channel_its_own_token_on_one_connection_pool(
+    client: SimulatorClient, sim: RunningSimulator, bots: tuple[EchoBot, EchoBot], monkeypatch
+) -> None:
+    # line/client.py: one SDK client per host for every organisation's channel, the channel's
+    # token on each call (a client per channel rebuilt it and reconnected for each channel
+    # that fell out of a cache)
+    from core.config import load_settings
+    from line.client import LineClient, LineError
+
+    monkeypatch.setenv("LINE_API_URL", sim.base_url)
+    monkeypatch.setenv("LINE_DATA_API_URL", sim.base_url)
+    settings = load_settings()
+    b = channel_b(client, bots[1])
+    alice, bob = client.create_user("เอ"), client.create_user("บี", channel=b)
+    line_a, line_b = LineClient(settings, TOKEN), LineClient(settings, TOKEN_B)
+    assert line_a.sdk is line_b.sdk
+    assert line_a.bot_info()["userId"] != line_b.bot_info()["userId"]
+    hello = uuid.uuid4().hex
+    line_b.push(bob, [{"type": "text", "text": hello}], retry_key=str(uuid.uuid4()))
+    line_a.push(alice, [{"type": "text", "text": hello}], retry_key=str(uuid.uuid4()))
+    assert [message_text(m) for m in client.messages(bob)] == [hello]
+    assert [message_text(m) for m in client.messages(alice)] == [hello]
+    assert {c["token"] for c in client.api_calls(channel=b)} == {TOKEN_B}
+    assert {c["token"] for c in client.api_calls(channel="default")} == {TOKEN}
+    with pytest.raises(LineError) as refused:
+        LineClient(settings, "not-a-token").bot_info()
+    assert refused.value.status == 401

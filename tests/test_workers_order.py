@@ -78,11 +78,12 @@ def test_b_answered_within_2s_behind_a_backlog_of_2000(
     _wait_two_workers(rdb)
     rq = connect_binary(settings.redis_url)
     # 2,000 events of organisation A (naphu), queued as the webhook queues them: each a
-    # person's unfollow, which goes the whole pipeline (dedupe, context, dispatch, mark)
-    for _ in range(2000):
-        user = new_user_id()
-        body = webhook_body("Ubot", [unfollow_event(user)]).decode()
-        enqueue_body(rq, "naphu", body, retry_abandoned())
+    # person's unfollow, which goes the whole pipeline (dedupe, context, dispatch, mark); made
+    # first and then queued as fast as can be, so that the two workers find a backlog
+    bodies = [webhook_body("Ubot", [unfollow_event(new_user_id())]).decode() for _ in range(2000)]
+    retry = retry_abandoned()
+    for body in bodies:
+        enqueue_body(rq, "naphu", body, retry)
     backlog = rq.llen(inbox_key(shard_of("naphu")))
     assert backlog > 1000, f"A's backlog was only {backlog} when B wrote"
     before = len(sim.messages(staff))
