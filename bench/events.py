@@ -115,6 +115,7 @@ class Mix:
         *,
         mix: dict[str, float] | None = None,
         path_of=lambda org: f"/callback/{org}",
+        in_turn: bool = False,
     ):
         self.secret = channel_secret
         self.signing_key = signing_key
@@ -126,6 +127,9 @@ class Mix:
         self.kinds = list(self.mix)
         self.weights = [self.mix[k] for k in self.kinds]
         self.path_of = path_of
+        # in_turn: each request from the next staff member in turn (every one of them sends,
+        # e.g. one event per organisation), not from one picked at random
+        self.in_turn = in_turn
         self.sent: list[Request] = []  # first deliveries, for redelivery
         self.seq = 0
         self.unissued = 0
@@ -175,6 +179,11 @@ class Mix:
             return f"ยังไม่ได้เริ่มข้อ {m}", [(m, "not_started")]
         return f"ข้อ {m} ยังไม่เสร็จ", [(m, "in_progress")]
 
+    def _sender(self) -> Person:
+        if self.in_turn:
+            return self.staff[(len(self.sent)) % len(self.staff)]
+        return self.rng.choice(self.staff)
+
     def next(self) -> Request:
         kind = self.rng.choices(self.kinds, self.weights)[0]
         if kind == "redelivery" and self.sent:
@@ -192,14 +201,14 @@ class Mix:
                 [],
             )
         elif kind == "tap":
-            user = self.rng.choice(self.staff)
+            user = self._sender()
             m = self.rng.choice(user.own)
             status = self.rng.choice(["not_started", "in_progress", "done"])
             data = postback.encode(self.signing_key, user.org, user.user_id, "st", m, status)
             event = webhook.postback_event(user.user_id, data, self._token(user.user_id))
             req = self._sign(kind, user, event, [(m, status)])
         else:
-            user = self.rng.choice(self.staff)
+            user = self._sender()
             text, updates = self._text(user)
             req = self._sign(
                 "text",

@@ -346,7 +346,7 @@ class Bench:
             first_of_org = list({p.org: p for p in staff if p.division}.values())
             first_of_org = [p for p in first_of_org if p.org in set(new)]
             warm_tokens = w.sim_tokens(first_of_org, len(first_of_org), mix={"text": 1.0})
-            warm = w.mix(first_of_org, warm_tokens, total + 7, mix={"text": 1.0})
+            warm = w.mix(first_of_org, warm_tokens, total + 7, mix={"text": 1.0}, in_turn=True)
             cold_c0, cold_c1 = w.cpu(), []
             warm_res, warm_sent = wb.closed(w.web_port, warm, 16, 120, count=len(first_of_org))
             warm_check = wb.end_to_end(
