@@ -428,7 +428,18 @@ def render(r: dict[str, Any]) -> str:  # one page, top to bottom
                 else ""
             )
             + ". Each organisation has its own plan (titles differ per org) and people; events go to `/callback/<org>`. "
-            "The runs are the steady state: before each, every newly loaded organisation sent one "
+            + (
+                f"Each row is the median of {s['runs']} runs by worker CPU (the runs' worker CPU per update, ms: "
+                + "; ".join(
+                    f"{key}: {', '.join(f'{v:g}' for v in s[key]['runs_worker_cpu_ms'])}"
+                    for key in ("10", "100", "1000")
+                    if s.get(key, {}).get("runs_worker_cpu_ms")
+                )
+                + "). "
+                if s.get("runs", 1) > 1
+                else ""
+            )
+            + "The runs are the steady state: before each, every newly loaded organisation sent one "
             "event, so the worker had read its plan and title index once (a worker process does so "
             "once per organisation and plan)."
         )

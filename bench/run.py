@@ -32,6 +32,7 @@ from store import plans
 
 HERE = Path(__file__).resolve().parent
 SCALES = (10, 100, 1000)  # organisations loaded
+SCALE_RUNS = 3  # measured runs at each scale; the median is reported
 SEED_ORG = "naphu"
 STAFF_PER_DIVISION = 40
 ADMINS = 4
@@ -324,7 +325,12 @@ class Bench:
         self.log("scale: one web process, one worker")
         w.restart_web(workers=1)
         base = seed_plan()
-        out: dict[str, Any] = {"web_processes": 1, "workers": 1, "events": count}
+        out: dict[str, Any] = {
+            "web_processes": 1,
+            "workers": 1,
+            "events": count,
+            "runs": 1 if self.quick else SCALE_RUNS,
+        }
         staff: list[events.Person] = []
         loaded: list[str] = []
         for total in SCALES:
@@ -361,53 +367,32 @@ class Bench:
             )
             cold = cpu_delta(cold_c0, cold_c1[0], warm_check["answered"])
             wb.reset_between(w, *sorted({p.org for p in first_of_org}))
-            # each event from a staff member of a random org, sent to /callback/<org>
-            picks = random.Random(total + 1).sample(staff, min(len(staff), count))
-            tokens = w.sim_tokens(picks, count, mix={"text": 0.5, "tap": 0.5})
-            mix = w.mix(picks, tokens, total, mix={"text": 0.5, "tap": 0.5})
-            c0 = w.cpu()
-            answered_cpu: list[dict[str, float]] = []
-
-            def answered(monitor: Monitor, into: list = answered_cpu) -> None:
-                monitor.stop()  # the window ends at the last answer
-                into.append(w.cpu())
-
-            with Monitor(procs.BENCH_REDIS_URL, w.groups()) as monitor:
-                res, sent = wb.closed(w.web_port, mix, 16, 60, count=count)
-                orgs = sorted({req_org(q) for _, q in sent})
-                check = wb.end_to_end(
-                    w,
-                    res,
-                    sent,
-                    SEED_ORG,
-                    240,
-                    mix,
-                    orgs=orgs,
-                    on_answered=lambda: answered(monitor),
-                )
-            c1 = answered_cpu[0]
-            web = res.summary()
-            cost = per_update(monitor.counts(), check["answered"])
+            # each event from a staff member of a random org, sent to /callback/<org>; the
+            # run repeated and the median one (by worker CPU) reported: on a shared machine
+            # one run's CPU per update moves by a third with the neighbours
+            repeats = 1 if self.quick else SCALE_RUNS
+            runs = [self._scale_run(total, count, staff, attempt) for attempt in range(repeats)]
+            runs.sort(key=lambda run: run["cost"]["cpu_ms_per_update"].get("worker") or 0)
+            chosen = runs[len(runs) // 2]
             out[str(total)] = {
                 "organisations": total,
-                "orgs_with_events": len(orgs),
                 "plan_load_s": round(load_s, 2),
-                "web": web,
-                "end_to_end": check,
-                "updates_per_s": check["events_rate_end_to_end"],
-                "cpu_to_last_reply": cpu_delta(c0, c1, check["answered"]),
-                "cost": cost,
+                **chosen,
+                "runs_worker_cpu_ms": [
+                    run["cost"]["cpu_ms_per_update"].get("worker") for run in runs
+                ],
                 "first_event_of_org": {
                     "events": warm_check["answered"],
                     "ok": warm_check["ok"],
                     "cpu_ms_per_event": cold["cpu_ms_per_event"],
                 },
             }
+            web, check, cost = chosen["web"], chosen["end_to_end"], chosen["cost"]
             self.log(
                 f"  {total} orgs: web {web['rps_200']} req/s, end to end {check['events_rate_end_to_end']} updates/s, "
-                f"worker {cost['cpu_ms_per_update'].get('worker')} ms and {cost['product_commands_per_update']} commands per update, ok={check['ok']}"
+                f"worker {cost['cpu_ms_per_update'].get('worker')} ms (runs: {out[str(total)]['runs_worker_cpu_ms']}) "
+                f"and {cost['product_commands_per_update']} commands per update, ok={check['ok']}"
             )
-            wb.reset_between(w, *orgs)
         first, last = out[str(SCALES[0])], out[str(SCALES[-1])]
         a, b = first["updates_per_s"], last["updates_per_s"]
         out["ratio_1000_vs_10"] = round(b / a, 3) if a and b else None
@@ -418,6 +403,36 @@ class Bench:
         out["cpu_ratio_10_vs_1000"] = round(cpu_a / cpu_b, 3) if cpu_a and cpu_b else None
         self.results["scale"] = out
         w.restart_web(workers=None)
+
+    def _scale_run(
+        self, total: int, count: int, staff: list[events.Person], attempt: int
+    ) -> dict[str, Any]:
+        """One measured run of the scale section: `count` updates from staff of random orgs."""
+        w = self.world
+        seed = total + 1 + 1000 * attempt
+        picks = random.Random(seed).sample(staff, min(len(staff), count))
+        tokens = w.sim_tokens(picks, count, mix={"text": 0.5, "tap": 0.5})
+        mix = w.mix(picks, tokens, seed, mix={"text": 0.5, "tap": 0.5})
+        c0 = w.cpu()
+        at_answer: list[dict[str, float]] = []
+        with Monitor(procs.BENCH_REDIS_URL, w.groups()) as monitor:
+
+            def answered() -> None:  # the window ends at the last answer
+                monitor.stop()
+                at_answer.append(w.cpu())
+
+            res, sent = wb.closed(w.web_port, mix, 16, 60, count=count)
+            orgs = sorted({req_org(q) for _, q in sent})
+            check = wb.end_to_end(w, res, sent, SEED_ORG, 240, mix, orgs=orgs, on_answered=answered)
+        wb.reset_between(w, *orgs)
+        return {
+            "orgs_with_events": len(orgs),
+            "web": res.summary(),
+            "end_to_end": check,
+            "updates_per_s": check["events_rate_end_to_end"],
+            "cpu_to_last_reply": cpu_delta(c0, at_answer[0], check["answered"]),
+            "cost": per_update(monitor.counts(), check["answered"]),
+        }
 
     def sweep_and_parser(self) -> None:
         """Issue 6's sweep at scale and the parser's per-message cost, each in its own process
