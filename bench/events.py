@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -116,6 +117,7 @@ class Mix:
         mix: dict[str, float] | None = None,
         path_of=lambda org: f"/callback/{org}",
         in_turn: bool = False,
+        secret_of: Callable[[str], str] | None = None,
     ):
         self.secret = channel_secret
         self.signing_key = signing_key
@@ -130,6 +132,9 @@ class Mix:
         # in_turn: each request from the next staff member in turn (every one of them sends,
         # e.g. one event per organisation), not from one picked at random
         self.in_turn = in_turn
+        # secret_of: each organisation's own channel secret (else channel_secret for all)
+        self.secret_of = secret_of
+        self._destinations: dict[str, str] = {}
         self.sent: list[Request] = []  # first deliveries, for redelivery
         self.seq = 0
         self.unissued = 0
@@ -147,12 +152,16 @@ class Mix:
     def _sign(
         self, kind: str, user: Person, event: dict[str, Any], updates: list[tuple[str, str]]
     ) -> Request:
-        body = webhook.webhook_body(self.destination, [event])
+        secret = self.secret_of(user.org) if self.secret_of else self.secret
+        destination = self._destinations.get(secret)
+        if destination is None:  # the bot user id LINE names as the webhook's destination
+            destination = self._destinations[secret] = webhook.bot_user_id(secret)
+        body = webhook.webhook_body(destination, [event])
         return Request(
             kind,
             self.path_of(user.org),
             body,
-            webhook.sign(self.secret, body),
+            webhook.sign(secret, body),
             event["webhookEventId"],
             user.user_id,
             event.get("replyToken", ""),

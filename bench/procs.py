@@ -3,6 +3,8 @@ as the Procfile runs it, and the LINE simulator. Ports are free ones; Redis is t
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import os
 import signal
 import socket
@@ -34,6 +36,11 @@ def procfile(name: str, path: Path = ROOT / "Procfile") -> str:
     raise KeyError(f"no {name!r} in {path}")
 
 
+# The bench's own master key: the scale section gives each organisation a LINE channel of its
+# own, stored encrypted as `itabot org channel` stores it (web and worker need the key then).
+BENCH_MASTER_KEY = base64.urlsafe_b64encode(hashlib.sha256(b"itabot bench").digest()).decode()
+
+
 def base_env(web_port: int, sim_port: int, **extra: str) -> dict[str, str]:
     env = dict(os.environ)
     for name in (
@@ -54,6 +61,7 @@ def base_env(web_port: int, sim_port: int, **extra: str) -> dict[str, str]:
             "PYTHAINLP_READ_ONLY": "1",
             "ITABOT_MEMO_DIR": str(ROOT / "memos" / "bench"),
             "PYTHONUNBUFFERED": "1",
+            "ITABOT_MASTER_KEY": BENCH_MASTER_KEY,
         }
     )
     env.update(extra)

@@ -427,7 +427,10 @@ def render(r: dict[str, Any]) -> str:  # one page, top to bottom
                 if s.get("cpu_ratio_10_vs_1000")
                 else ""
             )
-            + ". Each organisation has its own plan (titles differ per org) and people; events go to `/callback/<org>`. "
+            + ". Each organisation has its own plan (titles differ per org), people and LINE channel "
+            "(its own secret, which the web checks each webhook with, and its own access token, "
+            "which every reply carries: stored encrypted as `itabot org channel` stores them, the "
+            "simulator serving all the channels); events go to `/callback/<org>`. "
             + (
                 f"Each row is the median of {s['runs']} runs by worker CPU (the runs' worker CPU per update, ms: "
                 + "; ".join(

@@ -337,6 +337,7 @@ class Bench:
             new = [f"org-{i:04d}" for i in range(len(loaded), total)]
             t = time.monotonic()
             save_plans(w.r, base, new)
+            w.add_channels(new)  # each its own LINE channel: its own secret and token
             rng = random.Random(total)
             for org in new:
                 plan = plans.get_plan(w.r, org)

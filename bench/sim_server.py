@@ -14,7 +14,8 @@ cannot drive 16 connections), so it needs reply tokens the simulator has issued;
 mint them in bulk and read back what the bot sent, compactly:
 
 * `POST /bench/users`   {"users": [id, ...]}          the users exist (followed)
-* `POST /bench/tokens`  {"users": {id: k, ...}}    k fresh reply tokens per user
+* `POST /bench/tokens`  {"users": {id: k, ...}, "channels": {id: channel}}
+                                                      k fresh reply tokens per user (of that channel)
 * `GET  /bench/calls?since=N`                          Messaging API calls after seq N, compact
 * `POST /bench/reset`                                  forget calls, tokens and deliveries
 * `POST /bench/latency` {"ms": N}                      answer every Messaging API call N ms
@@ -65,11 +66,15 @@ def build(channel_secret: str, access_token: str, webhook_url: str):
 
     @app.post("/bench/tokens")
     def bench_tokens() -> Any:
-        wanted = (request.get_json(silent=True) or {}).get("users") or {}
+        asked = request.get_json(silent=True) or {}
+        wanted = asked.get("users") or {}
+        channels = asked.get("channels") or {}  # a user of a channel other than the default
         return jsonify(
             {
                 "tokens": {
-                    str(u): [state.issue_reply_token(str(u)) for _ in range(int(k))]
+                    str(u): [
+                        state.issue_reply_token(str(u), channels.get(u)) for _ in range(int(k))
+                    ]
                     for u, k in wanted.items()
                 }
             }

@@ -3,6 +3,7 @@ every event sent was applied once and answered once."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import subprocess
@@ -18,7 +19,8 @@ from bench import events, procs
 from bench.loadgen import percentile
 from core.config import DEMO_CHANNEL_SECRET
 from handlers import titles
-from store import plans
+from simulator.client import SimulatorClient
+from store import channels, plans
 from store import status as status_store
 from store.db import GLOBAL_DEFAULT_ORG, key
 from store.event_queues import ALL_EVENT_QUEUES, inbox_key
@@ -58,6 +60,7 @@ class World:
     worker: procs.Proc | None = None
     others: list[procs.Proc] = field(default_factory=list)
     seed_org: str = "naphu"
+    channels: dict[str, str] = field(default_factory=dict)  # org -> its channel in the simulator
 
     @property
     def sim_url(self) -> str:
@@ -142,8 +145,12 @@ class World:
         )
         per_admin = int(2 * total * shares.get("overview", 0) / max(1, len(admins))) + 20
         wanted = {p.user_id: per_admin if p.admin else per_staff for p in people_}
+        # a person of an organisation with its own channel gets that channel's reply tokens
+        channels = {p.user_id: self.channels[p.org] for p in people_ if p.org in self.channels}
         response = requests.post(
-            f"{self.sim_url}/bench/tokens", json={"users": wanted}, timeout=120
+            f"{self.sim_url}/bench/tokens",
+            json={"users": wanted, "channels": channels},
+            timeout=120,
         )
         response.raise_for_status()
         return response.json()["tokens"]
@@ -165,8 +172,36 @@ class World:
         self, people_: list[events.Person], tokens: dict[str, list[str]], seed: int, **kw: Any
     ) -> events.Mix:
         return events.Mix(
-            DEMO_CHANNEL_SECRET, SIGNING_KEY, people_, tokens, random.Random(seed), **kw
+            DEMO_CHANNEL_SECRET,
+            SIGNING_KEY,
+            people_,
+            tokens,
+            random.Random(seed),
+            secret_of=lambda org: (
+                channel_secret(org) if org in self.channels else DEMO_CHANNEL_SECRET
+            ),
+            **kw,
         )
+
+    def add_channels(self, orgs: list[str]) -> None:
+        """A LINE channel of its own for each organisation, as a deployment serving many
+        offices has: stored encrypted in Redis (`itabot org channel`'s store call) and made in
+        the simulator, which then answers the bot's calls by the token they carry."""
+        sim = SimulatorClient(self.sim_url)
+        for org in orgs:
+            secret, token = channel_secret(org), channel_token(org)
+            channels.save_channel(self.r, org, secret, token, procs.BENCH_MASTER_KEY)
+            self.channels[org] = sim.create_channel(
+                secret, token, f"http://127.0.0.1:{self.web_port}/callback/{org}", name=org
+            )
+
+
+def channel_secret(org: str) -> str:
+    return hashlib.sha256(f"bench channel secret {org}".encode()).hexdigest()[:32]
+
+
+def channel_token(org: str) -> str:
+    return f"bench-token-{org}"
 
 
 def wait_worker_ready(r: redis.Redis, proc: procs.Proc, timeout: float = 60.0) -> None:
