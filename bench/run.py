@@ -32,7 +32,7 @@ from store import plans
 
 HERE = Path(__file__).resolve().parent
 SCALES = (10, 100, 1000)  # organisations loaded
-SCALE_RUNS = 3  # measured runs at each scale; the median is reported
+SCALE_RUNS = 3  # rounds of runs over the sizes; the median run of each size is reported
 SEED_ORG = "naphu"
 STAFF_PER_DIVISION = 40
 ADMINS = 4
@@ -320,80 +320,58 @@ class Bench:
 
     # -- scale: 10, 100 and 1,000 organisations --------------------------------------------------
     def scale(self, count: int = 1500) -> None:
+        """Status updates from 10, 100 and 1,000 organisations. Every organisation is loaded
+        first; each run starts a fresh web process and worker that then serve only the run's
+        organisations, so what they hold grows with the organisations they serve. The runs go
+        round robin over the three sizes, SCALE_RUNS times: on a shared machine the
+        neighbours' load drifts over minutes, and three sizes measured one after the other
+        would each get a different share of it."""
         w = self.world
         count = 600 if self.quick else count
+        rounds = 1 if self.quick else SCALE_RUNS
         self.log("scale: one web process, one worker")
-        w.restart_web(workers=1)
         base = seed_plan()
-        out: dict[str, Any] = {
-            "web_processes": 1,
-            "workers": 1,
-            "events": count,
-            "runs": 1 if self.quick else SCALE_RUNS,
-        }
-        staff: list[events.Person] = []
-        loaded: list[str] = []
+        out: dict[str, Any] = {"web_processes": 1, "workers": 1, "events": count, "runs": rounds}
+        t = time.monotonic()
+        every = [f"org-{i:04d}" for i in range(max(SCALES))]
+        save_plans(w.r, base, every)
+        w.add_channels(every)  # each its own LINE channel: its own secret and token
+        staff: dict[str, list[events.Person]] = {}
+        rng = random.Random(max(SCALES))
+        for org in every:
+            staff[org] = events.register_fast(w.r, plans.get_plan(w.r, org), 2, rng)
+        out["plan_load_s"] = round(time.monotonic() - t, 2)
+        self.log(f"  {len(every)} organisations loaded in {out['plan_load_s']} s")
+        runs: dict[int, list[dict[str, Any]]] = {total: [] for total in SCALES}
+        for attempt in range(rounds):
+            for total in SCALES:
+                served = every[:total]
+                people_ = [p for org in served for p in staff[org]]
+                w.stop_worker()
+                w.restart_web(workers=1)
+                w.start_worker()
+                first = self._first_events(served, people_, total + attempt)
+                run = self._scale_run(total, count, people_, attempt) | {"first_event": first}
+                runs[total].append(run)
+                self.log(
+                    f"  {total} orgs, run {attempt + 1}: end to end {run['updates_per_s']} updates/s, worker "
+                    f"{run['cost']['cpu_ms_per_update'].get('worker')} ms and "
+                    f"{run['cost']['product_commands_per_update']} commands per update, ok={run['end_to_end']['ok']}"
+                )
         for total in SCALES:
-            new = [f"org-{i:04d}" for i in range(len(loaded), total)]
-            t = time.monotonic()
-            save_plans(w.r, base, new)
-            w.add_channels(new)  # each its own LINE channel: its own secret and token
-            rng = random.Random(total)
-            for org in new:
-                plan = plans.get_plan(w.r, org)
-                staff += events.register_fast(w.r, plan, 2, rng)
-            loaded += new
-            load_s = time.monotonic() - t
-            self.log(
-                f"  {total} organisations loaded ({len(new)} new in {load_s:.1f}s); {count} status updates"
+            ordered = sorted(
+                runs[total], key=lambda run: run["cost"]["cpu_ms_per_update"].get("worker") or 0
             )
-            # The first event of an organisation in a worker process reads its plan and the
-            # parser's title index from Redis (its caches are cold): one event per organisation
-            # first, measured apart, then the run in the steady state that scale is about.
-            first_of_org = list({p.org: p for p in staff if p.division}.values())
-            first_of_org = [p for p in first_of_org if p.org in set(new)]
-            warm_tokens = w.sim_tokens(first_of_org, len(first_of_org), mix={"text": 1.0})
-            warm = w.mix(first_of_org, warm_tokens, total + 7, mix={"text": 1.0}, in_turn=True)
-            cold_c0, cold_c1 = w.cpu(), []
-            warm_res, warm_sent = wb.closed(w.web_port, warm, 16, 120, count=len(first_of_org))
-            warm_check = wb.end_to_end(
-                w,
-                warm_res,
-                warm_sent,
-                SEED_ORG,
-                240,
-                warm,
-                orgs=sorted({p.org for p in first_of_org}),
-                on_answered=lambda into=cold_c1: into.append(w.cpu()),
-            )
-            cold = cpu_delta(cold_c0, cold_c1[0], warm_check["answered"])
-            wb.reset_between(w, *sorted({p.org for p in first_of_org}))
-            # each event from a staff member of a random org, sent to /callback/<org>; the
-            # run repeated and the median one (by worker CPU) reported: on a shared machine
-            # one run's CPU per update moves by a third with the neighbours
-            repeats = 1 if self.quick else SCALE_RUNS
-            runs = [self._scale_run(total, count, staff, attempt) for attempt in range(repeats)]
-            runs.sort(key=lambda run: run["cost"]["cpu_ms_per_update"].get("worker") or 0)
-            chosen = runs[len(runs) // 2]
+            chosen = ordered[len(ordered) // 2]  # the median run by worker CPU
+            first = chosen.pop("first_event")
             out[str(total)] = {
                 "organisations": total,
-                "plan_load_s": round(load_s, 2),
                 **chosen,
                 "runs_worker_cpu_ms": [
-                    run["cost"]["cpu_ms_per_update"].get("worker") for run in runs
+                    run["cost"]["cpu_ms_per_update"].get("worker") for run in runs[total]
                 ],
-                "first_event_of_org": {
-                    "events": warm_check["answered"],
-                    "ok": warm_check["ok"],
-                    "cpu_ms_per_event": cold["cpu_ms_per_event"],
-                },
+                "first_event_of_org": first,
             }
-            web, check, cost = chosen["web"], chosen["end_to_end"], chosen["cost"]
-            self.log(
-                f"  {total} orgs: web {web['rps_200']} req/s, end to end {check['events_rate_end_to_end']} updates/s, "
-                f"worker {cost['cpu_ms_per_update'].get('worker')} ms (runs: {out[str(total)]['runs_worker_cpu_ms']}) "
-                f"and {cost['product_commands_per_update']} commands per update, ok={check['ok']}"
-            )
         first, last = out[str(SCALES[0])], out[str(SCALES[-1])]
         a, b = first["updates_per_s"], last["updates_per_s"]
         out["ratio_1000_vs_10"] = round(b / a, 3) if a and b else None
@@ -404,6 +382,28 @@ class Bench:
         out["cpu_ratio_10_vs_1000"] = round(cpu_a / cpu_b, 3) if cpu_a and cpu_b else None
         self.results["scale"] = out
         w.restart_web(workers=None)
+
+    def _first_events(
+        self, orgs: list[str], people_: list[events.Person], seed: int
+    ) -> dict[str, Any]:
+        """One event from each organisation to a fresh worker: it reads each one's plan and
+        title index from Redis (its caches are cold), measured apart from the steady state."""
+        w = self.world
+        first_of_org = list({p.org: p for p in people_ if p.division}.values())
+        tokens = w.sim_tokens(first_of_org, len(first_of_org), mix={"text": 1.0})
+        warm = w.mix(first_of_org, tokens, seed + 7, mix={"text": 1.0}, in_turn=True)
+        c0, c1 = w.cpu(), []
+        res, sent = wb.closed(w.web_port, warm, 16, 120, count=len(first_of_org))
+        check = wb.end_to_end(
+            w, res, sent, SEED_ORG, 240, warm, orgs=orgs, on_answered=lambda: c1.append(w.cpu())
+        )
+        wb.reset_between(w, *orgs)
+        cold = cpu_delta(c0, c1[0], check["answered"])
+        return {
+            "events": check["answered"],
+            "ok": check["ok"],
+            "cpu_ms_per_event": cold["cpu_ms_per_event"],
+        }
 
     def _scale_run(
         self, total: int, count: int, staff: list[events.Person], attempt: int
@@ -492,7 +492,7 @@ class Bench:
         return 0
 
     def run_part(self, part: str) -> int:
-        """One part (`cost`, `scale`) after the usual set-up, merged into the last full run's
+        """One part (`cost`, `scale`, `open_loop`) after the usual set-up, merged into the last full run's
         results like the memo part."""
         previous = HERE / "results.json"
         results = json.loads(previous.read_text(encoding="utf-8")) if previous.exists() else {}
@@ -540,7 +540,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument(
         "--only",
-        choices=("cost", "scale"),
+        choices=("cost", "scale", "open_loop"),
         help="only this part (after the usual set-up); its section is written anew, the rest kept",
     )
     args = parser.parse_args(argv)

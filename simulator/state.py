@@ -179,6 +179,7 @@ class SimState:
             self.seq = 0
             self.users: dict[str, User] = {}  # by handle
             self.chats: dict[tuple[str, str], str] = {}  # (channel id, LINE user id) -> handle
+            self._channel_of_token: dict[str, str] = {}  # access token -> channel id, remembered
             self.deliveries: list[Delivery] = []
             self.events: dict[str, SentEvent] = {}
             # reply token -> (user id, channel id, issued, used)
@@ -207,8 +208,16 @@ class SimState:
             return channel
 
     def channel_by_token(self, token: str) -> Channel | None:
+        # Every API call asks this: a remembered answer, checked against the channel (whose
+        # token may have changed since), spares a scan of hundreds of channels.
         with self.lock:
-            return next((c for c in self.channels.values() if c.token == token), None)
+            known = self.channels.get(self._channel_of_token.get(token, ""))
+            if known is not None and known.token == token:
+                return known
+            found = next((c for c in self.channels.values() if c.token == token), None)
+            if found is not None:
+                self._channel_of_token[token] = found.id
+            return found
 
     def user_channel(self, user: User) -> Channel:
         with self.lock:
