@@ -14,7 +14,10 @@ import requests
 from rq.job import Job
 
 from core.config import load_settings
-from store import orgs, plans, versions
+from core.texts import cli as cli_texts
+from core.texts import plan_editor as plan_editor_texts
+from core.texts.plan_editor import FIELD_LABELS
+from store import orgs, plan_revisions, plans, versions
 from store.db import connect_binary
 from tests.helpers import (
     ROOT,
@@ -103,6 +106,18 @@ def test_plan_load_of_a_new_org_needs_no_replace(sim, rdb, tmp_path):
     assert wrong.returncode == 2 and plans.get_plan(rdb, "naphu").org.id == "naphu"
     itabot("plan", "load", "--org", SECOND_ORG, str(path), "--replace")
     assert plans.default_org(rdb) == SECOND_ORG
+    # each load that changed the plan is a revision in its history, as an edit on the web is
+    (first,) = plan_revisions.revisions(rdb, SECOND_ORG)  # the same file again: no new one
+    assert first.by_name == cli_texts.PLAN_LOADED_BY
+    assert first.summary == [plan_editor_texts.plan_first_loaded(6, 5)]
+    path.write_text(path.read_text(encoding="utf-8").replace("ให้ความรู้เรื่อง ITA", "อบรม ITA"))
+    itabot("plan", "load", "--org", SECOND_ORG, str(path))
+    latest, _ = plan_revisions.revisions(rdb, SECOND_ORG)
+    assert latest.summary == [
+        plan_editor_texts.change_line(
+            "measure_changed", "๑", [FIELD_LABELS["measures.short_title"]]
+        )
+    ]
 
 
 def test_every_subcommand_takes_org_after_its_name(sim, rdb, tmp_path):

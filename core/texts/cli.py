@@ -19,6 +19,8 @@ def bad_at(text: str) -> str:
 
 
 # -- itabot plan load
+# who a plan revision loaded from a file on the server was made by (the history page shows it)
+PLAN_LOADED_BY = "ผู้ดูแลระบบ (คำสั่ง itabot plan load)"
 PLAN_REFUSED = "โหลดแผนไม่ได้ ไม่มีการเปลี่ยนแปลงในระบบ:"
 
 

@@ -96,3 +96,8 @@ def reminders_now(days: list[int], hhmm: str) -> str:
 
 def cell_dropped(measure_id: str, division: str) -> str:
     return f"ข้อ {to_thai_digits(measure_id)} · {division}"
+
+
+def plan_first_loaded(measures: int, divisions: int) -> str:
+    """The revision line of a plan loaded where there was none (`itabot plan load`)."""
+    return f"โหลดแผนเข้าระบบครั้งแรก: มาตรการ {to_thai_digits(measures)} ข้อ {to_thai_digits(divisions)} หน่วยงาน"
