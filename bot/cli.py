@@ -69,7 +69,6 @@ def _parse_at(text: str | None) -> datetime:
 
 def cmd_plan_load(args: argparse.Namespace) -> int:
     from bot.web import plan_changes
-    from core.texts import plan_editor as plan_editor_texts
     from jobs import schedule
     from store import plan_revisions, plans
     from store.plan_schema import PlanError, load_plan_file
@@ -88,11 +87,7 @@ def cmd_plan_load(args: argparse.Namespace) -> int:
     before = plans.get_plan(r, plan.org.id)
     counts, scheduled = schedule.apply_plan(load_settings(), r, plan, replace=args.replace)
     # a revision as the plan editor and an upload record one: the history page lists it
-    summary = (
-        plan_changes.summary(before, plan)
-        if before is not None
-        else [plan_editor_texts.plan_first_loaded(len(plan.measures), len(plan.divisions))]
-    )
+    summary = plan_changes.summary(before, plan)
     if summary:
         plan_revisions.record(r, plan.org.id, "cli", cli_texts.PLAN_LOADED_BY, summary)
     print(

@@ -69,8 +69,11 @@ def _measure_lines(old: Plan, new: Plan) -> list[str]:
     return lines
 
 
-def summary(old: Plan, new: Plan) -> list[str]:
-    """One Thai line per change from `old` to `new`; empty when nothing changed."""
+def summary(old: Plan | None, new: Plan) -> list[str]:
+    """One Thai line per change from `old` to `new`; empty when nothing changed. No `old`: the
+    first plan of the organisation, summed up in one line."""
+    if old is None:
+        return [texts.plan_first_loaded(len(new.measures), len(new.divisions))]
     lines = _header_lines(old, new) + _division_lines(old, new) + _measure_lines(old, new)
     if old.chain != new.chain:
         lines.append(texts.CHAIN_CHANGED)
