@@ -138,7 +138,6 @@ class Mix:
         self.sent: list[Request] = []  # first deliveries, for redelivery
         self.seq = 0
         self.unissued = 0
-        self.destination = webhook.bot_user_id(channel_secret)
 
     def _token(self, user_id: str) -> str:
         """A reply token the simulator issued to this user; an unknown one when they ran out
@@ -190,7 +189,7 @@ class Mix:
 
     def _sender(self) -> Person:
         if self.in_turn:
-            return self.staff[(len(self.sent)) % len(self.staff)]
+            return self.staff[len(self.sent) % len(self.staff)]
         return self.rng.choice(self.staff)
 
     def next(self) -> Request:

@@ -168,17 +168,9 @@ class Bench:
         self.log(
             f"  real {real['rps_200']} req/s p50 {real['p50_ms']} ms p99 {real['p99_ms']} ms; draining"
         )
-        at_answer: list[dict[str, float]] = []
-        check = wb.end_to_end(
-            w,
-            res,
-            sent,
-            SEED_ORG,
-            240 if not self.quick else 120,
-            mix,
-            on_answered=lambda: at_answer.append(w.cpu()),
-        )
-        check |= {"cpu_to_last_reply": cpu_delta(c0, at_answer[0], check["answered"])}
+        check = wb.end_to_end(w, res, sent, SEED_ORG, 240 if not self.quick else 120, mix)
+        at_answer = check.pop("cpu_at_answer")
+        check |= {"cpu_to_last_reply": cpu_delta(c0, at_answer, check["answered"])}
         self.log(f"  end to end {check['events_rate_end_to_end']} events/s, ok={check['ok']}")
         self.results["throughput"] = {
             "connections": 16,
@@ -206,11 +198,9 @@ class Bench:
         c0 = w.cpu()
         res, sent = wb.open_(w.web_port, mix, rate, self.open_seconds)
         real = res.summary()
-        at_answer: list[dict[str, float]] = []
-        check = wb.end_to_end(
-            w, res, sent, SEED_ORG, 60, mix, on_answered=lambda: at_answer.append(w.cpu())
-        )
-        check |= {"cpu_to_last_reply": cpu_delta(c0, at_answer[0], check["answered"])}
+        check = wb.end_to_end(w, res, sent, SEED_ORG, 60, mix)
+        at_answer = check.pop("cpu_at_answer")
+        check |= {"cpu_to_last_reply": cpu_delta(c0, at_answer, check["answered"])}
         self.log(
             f"  real p99 {real['p99_ms']} ms (baseline {baseline['p99_ms']} ms); "
             f"worst wait {check['worst_user_wait_ms']['max']} ms, ok={check['ok']}"
@@ -237,6 +227,7 @@ class Bench:
             mix = w.mix(self.people, tokens, 6)
             res, sent = wb.closed(w.web_port, mix, 16, 30, count=count)
             check = wb.end_to_end(w, res, sent, SEED_ORG, 120, mix)
+            check.pop("cpu_at_answer")
         finally:
             w.sim_latency(0)
         self.log(f"  end to end {check['events_rate_end_to_end']} events/s")
@@ -267,6 +258,7 @@ class Bench:
             with Monitor(procs.BENCH_REDIS_URL, w.groups()) as monitor:
                 res, sent = load(mix)
                 check = wb.end_to_end(w, res, sent, SEED_ORG, 240, mix, on_answered=monitor.stop)
+            check.pop("cpu_at_answer")  # the monitor's window has the CPU
             out[name] = per_update(monitor.counts(), check["answered"]) | {
                 "web": res.summary(),
                 "end_to_end": check,
@@ -392,13 +384,11 @@ class Bench:
         first_of_org = list({p.org: p for p in people_ if p.division}.values())
         tokens = w.sim_tokens(first_of_org, len(first_of_org), mix={"text": 1.0})
         warm = w.mix(first_of_org, tokens, seed + 7, mix={"text": 1.0}, in_turn=True)
-        c0, c1 = w.cpu(), []
+        c0 = w.cpu()
         res, sent = wb.closed(w.web_port, warm, 16, 120, count=len(first_of_org))
-        check = wb.end_to_end(
-            w, res, sent, SEED_ORG, 240, warm, orgs=orgs, on_answered=lambda: c1.append(w.cpu())
-        )
+        check = wb.end_to_end(w, res, sent, SEED_ORG, 240, warm, orgs=orgs)
         wb.reset_between(w, *orgs)
-        cold = cpu_delta(c0, c1[0], check["answered"])
+        cold = cpu_delta(c0, check.pop("cpu_at_answer"), check["answered"])
         return {
             "events": check["answered"],
             "ok": check["ok"],
@@ -415,23 +405,21 @@ class Bench:
         tokens = w.sim_tokens(picks, count, mix={"text": 0.5, "tap": 0.5})
         mix = w.mix(picks, tokens, seed, mix={"text": 0.5, "tap": 0.5})
         c0 = w.cpu()
-        at_answer: list[dict[str, float]] = []
         with Monitor(procs.BENCH_REDIS_URL, w.groups()) as monitor:
-
-            def answered() -> None:  # the window ends at the last answer
-                monitor.stop()
-                at_answer.append(w.cpu())
-
             res, sent = wb.closed(w.web_port, mix, 16, 60, count=count)
             orgs = sorted({req_org(q) for _, q in sent})
-            check = wb.end_to_end(w, res, sent, SEED_ORG, 240, mix, orgs=orgs, on_answered=answered)
+            # the window ends at the last answer
+            check = wb.end_to_end(
+                w, res, sent, SEED_ORG, 240, mix, orgs=orgs, on_answered=monitor.stop
+            )
         wb.reset_between(w, *orgs)
+        at_answer = check.pop("cpu_at_answer")
         return {
             "orgs_with_events": len(orgs),
             "web": res.summary(),
             "end_to_end": check,
             "updates_per_s": check["events_rate_end_to_end"],
-            "cpu_to_last_reply": cpu_delta(c0, at_answer[0], check["answered"]),
+            "cpu_to_last_reply": cpu_delta(c0, at_answer, check["answered"]),
             "cost": per_update(monitor.counts(), check["answered"]),
         }
 

@@ -55,11 +55,13 @@ def end_to_end(
     on_answered: Callable[[], None] | None = None,
 ) -> dict[str, Any]:
     """Wait for the worker to finish, then check every event and count the answers;
-    `on_answered` is called once the answers are in, before the checks."""
+    `on_answered` is called once the answers are in, before the checks, and the parts' CPU
+    seconds at that moment are the check's "cpu_at_answer" (the checks are the bench's work)."""
     drained = wait_drained(world.r, drain_timeout)
     calls = collect_answers(world, sum(1 for _, q in sent if q.kind != "redelivery"))
     if on_answered is not None:
         on_answered()
+    cpu_at_answer = world.cpu()
     if orgs is None:
         orgs = [org]
         status = {org: cli_status(world.env, org)}
@@ -73,6 +75,7 @@ def end_to_end(
     check["drain_timeout_s"] = drain_timeout
     check["events_rate_end_to_end"] = round(answered / (last - first), 1) if last > first else None
     check["replies_to_unissued_tokens"] = mix.unissued
+    check["cpu_at_answer"] = cpu_at_answer
     check["ok"] = (
         drained is not None
         and check["unanswered"] == 0
